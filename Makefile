@@ -1,0 +1,28 @@
+# Each target bootstraps .venv itself, so a fresh clone needs only Python 3.11 and pip.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: lint test bench fuzz clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## lint: lint the whole book (content/)
+lint: $(STAMP)
+	$(BIN)/kb lint content
+
+## test: run the whole test suite (installs its npm packages itself on first run)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## bench: benchmarks against peers measured in the same run
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) tests/.node build

@@ -1,0 +1,5 @@
+"""`python -m toolkit` is `kb`."""
+
+from toolkit.cli import main
+
+raise SystemExit(main())

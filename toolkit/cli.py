@@ -1,0 +1,98 @@
+"""The `kb` command: argument parsing and dispatch only."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from toolkit import __version__
+from toolkit.errors import KbError
+from toolkit.findings import FORMATS
+
+_LINT_EPILOG = """\
+exit status: 0 clean, 1 findings (or --fix changed files), 2 usage, config or I/O error.
+
+examples:
+  kb lint                       lint the whole book (the site root from [tool.kb], default content/)
+  kb lint content/大模型微调     lint one folder; anchors into other pages are still checked
+  kb lint --select ANC,LNK002   only anchor findings and LNK002
+  kb lint --fix                 apply the safe fixes, print what changed, report the rest
+  kb lint --format sarif > kb.sarif
+  kb lint --explain ANC001      what a code catches, why it matters, an example and its fix
+"""
+
+
+def _codes(value: str) -> list[str]:
+    return [code.strip() for code in value.split(",") if code.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, subcommands included."""
+    parser = argparse.ArgumentParser(
+        prog="kb",
+        description="Keep the LLM 面试知识 docsify book correct: lint anchors, links, "
+        "formulas and interview questions.",
+    )
+    parser.add_argument("--version", action="version", version=f"kb {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    lint = commands.add_parser(
+        "lint",
+        help="check anchors, links, formulas and question formatting",
+        description="Check Markdown files of a docsify book: TOC and sidebar anchors "
+        "(docsify ?id= and #fragment ids), links to pages, folders and images, and the "
+        "inline kb-disable comments. Prints `path:line:col: CODE message` per finding.",
+        epilog=_LINT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    lint.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH",
+        help="Markdown files or folders (default: the site root from [tool.kb])",
+    )
+    lint.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    lint.add_argument(
+        "--select", action="append", type=_codes, default=[], metavar="CODES",
+        help="report only codes starting with these prefixes (comma-separated, repeatable)",
+    )
+    lint.add_argument(
+        "--ignore", action="append", type=_codes, default=[], metavar="CODES",
+        help="do not report codes starting with these prefixes",
+    )
+    lint.add_argument("--fix", action="store_true", help="apply safe fixes (files written atomically)")
+    lint.add_argument(
+        "--statistics", action="store_true", help="print counts per code instead of each finding"
+    )
+    lint.add_argument(
+        "--external", action="store_true",
+        help="also check http(s) links over the network (concurrent, cached, time-limited)",
+    )
+    lint.add_argument("--explain", metavar="CODE", help="print the documentation of a code or name")
+    lint.add_argument(
+        "--config", type=Path, metavar="FILE", help="pyproject.toml to read [tool.kb] from"
+    )
+    lint.add_argument(
+        "--no-cache", action="store_true",
+        help="do not read or write the heading-index cache (kept outside the repository)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `kb`; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "lint":
+            from toolkit.lint_command import run_lint
+
+            return run_lint(args)
+        parser.print_help()
+        return 2
+    except KbError as error:
+        print(f"kb: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("kb: interrupted", file=sys.stderr)
+        return 130

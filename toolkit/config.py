@@ -1,0 +1,127 @@
+"""`[tool.kb]` settings from pyproject.toml, validated into a frozen dataclass."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import KbError
+
+PROFILES = ("docsify", "github")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings for one run: defaults, then `[tool.kb]`, then the command line."""
+
+    project_root: Path
+    """Folder of the pyproject.toml the settings came from (or the current folder)."""
+    root: str = "content"
+    """The docsify site root, relative to the project root."""
+    profiles: tuple[str, ...] = ("docsify",)
+    """Which renderers' rules links must satisfy: `docsify`, `github`."""
+    docsify_version: int = 4
+    select: tuple[str, ...] = ()
+    """Code prefixes to report (empty: all)."""
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Glob (relative to the project root) to code prefixes ignored in matching files."""
+    exclude: tuple[str, ...] = ()
+    """Globs (relative to the project root) of files never linted."""
+    question_pages: tuple[str, ...] = ("大模型面试题/**",)
+    """Globs (relative to the site root) of question-list pages."""
+
+    @property
+    def site_root(self) -> Path:
+        """Absolute site root; the project root itself when the folder does not exist."""
+        path = self.project_root / self.root
+        return path if path.is_dir() else self.project_root
+
+
+_KEYS = {
+    "root": str,
+    "profiles": list,
+    "docsify-version": int,
+    "select": list,
+    "ignore": list,
+    "per-file-ignores": dict,
+    "exclude": list,
+    "question-pages": list,
+    "translate": dict,
+}
+
+
+def find_project_root(start: Path) -> Path:
+    """The nearest folder at or above `start` holding a pyproject.toml or a .git."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
+            return folder
+    return start
+
+
+def load_config(start: Path | None = None, path: Path | None = None) -> Config:
+    """Read `[tool.kb]` from `path`, or from the project's pyproject.toml when there is one."""
+    if path is None:
+        project_root = find_project_root(start or Path.cwd())
+        path = project_root / "pyproject.toml"
+        if not path.is_file():
+            return Config(project_root=project_root)
+    else:
+        project_root = path.resolve().parent
+    try:
+        with path.open("rb") as stream:
+            data = tomllib.load(stream)
+    except OSError as error:
+        raise KbError(f"{path}: cannot read: {error.strerror or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise KbError(f"{path}: invalid TOML: {error}") from None
+    table = data.get("tool", {}).get("kb", {})
+    return _from_table(table, path, project_root)
+
+
+def _from_table(table: dict[str, Any], path: Path, project_root: Path) -> Config:
+    where = f"{path}: [tool.kb]"
+    for key, value in table.items():
+        if key not in _KEYS:
+            expected = ", ".join(sorted(_KEYS))
+            raise KbError(f"{where}: unknown key {key!r}; expected one of {expected}")
+        if not isinstance(value, _KEYS[key]) or isinstance(value, bool):
+            kind = _KEYS[key].__name__
+            raise KbError(f"{where}: {key!r} must be a {kind}, not {type(value).__name__}")
+    config = Config(project_root=project_root)
+    changes: dict[str, Any] = {}
+    if "root" in table:
+        changes["root"] = table["root"]
+    if "profiles" in table:
+        profiles = _strings(table["profiles"], "profiles", where)
+        unknown = [p for p in profiles if p not in PROFILES]
+        if unknown or not profiles:
+            raise KbError(f"{where}: 'profiles' takes a non-empty list of {', '.join(PROFILES)}")
+        changes["profiles"] = profiles
+    if "docsify-version" in table:
+        if table["docsify-version"] not in (4, 5):
+            raise KbError(f"{where}: 'docsify-version' must be 4 or 5")
+        changes["docsify_version"] = table["docsify-version"]
+    for key in ("select", "ignore", "exclude", "question-pages"):
+        if key in table:
+            changes[key.replace("-", "_")] = _strings(table[key], key, where)
+    if "per-file-ignores" in table:
+        changes["per_file_ignores"] = {
+            str(glob): _strings(codes, f"per-file-ignores.{glob}", where)
+            for glob, codes in table["per-file-ignores"].items()
+        }
+    return replace(config, **changes)
+
+
+def _strings(value: object, key: str, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise KbError(f"{where}: {key!r} must be a list of strings")
+    return tuple(value)
+
+
+def config_keys() -> list[str]:
+    """The dataclass fields, for documentation and tests."""
+    return [f.name for f in fields(Config)]

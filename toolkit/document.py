@@ -1,0 +1,549 @@
+"""Read and parse a Markdown file once into a Document of plain dataclasses."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from toolkit.errors import KbError
+from toolkit.slug import render_marked_html, render_text
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading with its rendered text and the inputs of both id algorithms."""
+
+    level: int
+    """1 for `#`, 6 for `######`."""
+    source: str
+    """The heading's inline Markdown as written."""
+    html: str
+    """Inline HTML as marked 1.x (inside docsify 4) renders it: the input of docsify's slugify."""
+    text: str
+    """Plain text: what a reader sees (the input of GitHub's slugger)."""
+    has_math: bool
+    """The heading contains `$…$`: its docsify id depends on KaTeX's output."""
+    line: int
+    column: int
+    start: int
+    """Character offset of the heading's first character in Document.text."""
+    end: int
+    """Character offset just past the heading's line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link or image target as written, with its exact position."""
+
+    kind: str
+    """One of `inline`, `reference`, `autolink`, `image`, `html`."""
+    target: str
+    """The destination as written (angle brackets removed), not percent-decoded."""
+    title: str
+    """The link title, which in docsify can carry options such as `:ignore`."""
+    text: str
+    """The link text (image alt text for images)."""
+    line: int
+    column: int
+    target_start: int
+    """Character offset of the destination in Document.text, or -1 when it is not written there."""
+    target_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A `$…$` or `$$…$$` formula as the site's math renderer sees it."""
+
+    tex: str
+    display: bool
+    line: int
+    """Line of the opening delimiter."""
+    column: int
+    start: int
+    """Character offset of the first character of the tex in Document.text (-1 if not exact)."""
+    in_table: bool
+    """The formula sits in a table cell, where `|` splits cells before math is found."""
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A point in the file: 1-based line and column (code points), plus the offset."""
+
+    line: int
+    column: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """An HTML comment's text, for `kb-disable` pragmas."""
+
+    body: str
+    line: int
+    end_line: int
+    """Last line the comment's block covers (a trailing comment shares the line of its text)."""
+    trailing: bool
+    """The comment follows other content on its line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A top-level or nested block: its type and the lines it covers, for rules that need layout."""
+
+    type: str
+    line: int
+    end_line: int
+
+
+@dataclass(slots=True)
+class Document:
+    """One Markdown file, parsed once."""
+
+    path: Path
+    """Path as given (used in messages)."""
+    text: str
+    """Content with the BOM removed and every line end normalised to `\\n`."""
+    headings: list[Heading] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    formulas: list[Formula] = field(default_factory=list)
+    stray_dollars: list[Position] = field(default_factory=list)
+    """`$` signs left in text that were not taken as math (an unclosed formula, or currency)."""
+    comments: list[Comment] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    line_starts: list[int] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[str]:
+        """The raw lines, without line ends."""
+        return self.text.split("\n")
+
+    def position(self, offset: int) -> Position:
+        """1-based line and column of a character offset."""
+        index = _bisect_right(self.line_starts, offset) - 1
+        return Position(index + 1, offset - self.line_starts[index] + 1, offset)
+
+    def offset(self, line: int, column: int) -> int:
+        """Character offset of a 1-based line and column."""
+        return self.line_starts[line - 1] + column - 1
+
+
+def _bisect_right(values: Sequence[int], x: int) -> int:
+    lo, hi = 0, len(values)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if x < values[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+# --- reading -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """Decoded file content and what is needed to write it back unchanged."""
+
+    text: str
+    bom: bool
+    newline: str | None
+    """The file's single line-end style, or None when it mixes styles."""
+
+
+def decode(data: bytes, path: Path) -> SourceText:
+    """Decode UTF-8 (BOM allowed) and normalise line ends; KbError for binary or bad bytes."""
+    if b"\x00" in data:
+        raise KbError(f"{path}: binary file (contains NUL bytes), not Markdown")
+    try:
+        raw = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise KbError(f"{path}:{line}: not valid UTF-8 (byte 0x{data[error.start]:02x})") from None
+    bom = raw.startswith("\ufeff")
+    if bom:
+        raw = raw[1:]
+    crlf = raw.count("\r\n")
+    lone_cr = raw.count("\r") - crlf
+    lone_lf = raw.count("\n") - crlf
+    styles = [s for s, n in (("\r\n", crlf), ("\r", lone_cr), ("\n", lone_lf)) if n]
+    newline = styles[0] if len(styles) == 1 else ("\n" if not styles else None)
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    return SourceText(text, bom, newline)
+
+
+def encode(source: SourceText, text: str) -> bytes:
+    """Turn normalised text back into the file's bytes (its BOM and line ends)."""
+    if source.newline not in (None, "\n"):
+        text = text.replace("\n", source.newline)
+    return (("\ufeff" if source.bom else "") + text).encode("utf-8")
+
+
+def read_document(path: Path) -> Document:
+    """Read and parse one file; KbError if it cannot be read or decoded."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise KbError(f"{path}: is a directory, not a Markdown file") from None
+    except OSError as error:
+        raise KbError(f"{path}: cannot read: {error.strerror or error}") from None
+    return parse(decode(data, path).text, path)
+
+
+# --- parsing -----------------------------------------------------------------
+
+
+def _track_positions(fn: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+    """Wrap an inline rule so every token it pushes records its source span in `meta`."""
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        count = len(state.tokens)
+        matched = fn(state, silent)
+        if matched and not silent:
+            for token in state.tokens[count:]:
+                token.meta.setdefault("span", (start, state.pos))
+        return matched
+
+    return rule
+
+
+@functools.cache
+def markdown_parser() -> MarkdownIt:
+    """The one parser configuration: CommonMark + tables + strikethrough + front matter + math."""
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.use(front_matter_plugin)
+    # `$5 和 $10` must stay text: a closing `$` may not be followed by a digit.
+    md.use(dollarmath_plugin, allow_space=True, allow_digits=False, double_inline=True)
+    # Keep entities and backslash escapes as their own tokens: heading ids need the source form.
+    md.core.ruler.disable("text_join")
+    for rule in md.inline.ruler.__rules__:
+        rule.fn = _track_positions(rule.fn)
+    md.inline.ruler.__cache__ = None
+    return md
+
+
+def parse(text: str, path: Path) -> Document:
+    """Parse normalised text into a Document."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    line_starts = [0]
+    for match in re.finditer("\n", text):
+        line_starts.append(match.end())
+    doc = Document(path=path, text=text, line_starts=line_starts)
+    tokens = markdown_parser().parse(text, {})
+    _Collector(doc).collect(tokens)
+    return doc
+
+
+_HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+
+
+class _Collector:
+    """Walks the token stream once and fills the Document."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.lines = doc.text.split("\n")
+
+    def collect(self, tokens: list[Token]) -> None:
+        in_table = False
+        heading_level = 0
+        for token in tokens:
+            if token.map is not None and token.nesting >= 0 and token.level == 0:
+                self.doc.blocks.append(Block(token.type, token.map[0] + 1, token.map[1]))
+            if token.type == "table_open":
+                in_table = True
+            elif token.type == "table_close":
+                in_table = False
+            elif token.type == "heading_open":
+                heading_level = int(token.tag[1])
+            elif token.type == "inline":
+                spans = _inline_offsets(token, self.lines, self.doc.line_starts)
+                if heading_level:
+                    self._heading(token, heading_level, spans)
+                    heading_level = 0
+                self._inline(token, spans, in_table)
+            elif token.type in ("math_block", "math_block_label"):
+                self._math_block(token)
+            elif token.type == "html_block":
+                assert token.map is not None
+                self._html(token.content, self.doc.line_starts[token.map[0]])
+
+    # Positions inside an inline token -------------------------------------
+
+    def _heading(self, token: Token, level: int, spans: _Spans) -> None:
+        children = token.children or []
+        start = spans.to_offset(0)
+        assert token.map is not None
+        end_line = token.map[1] - 1
+        end = self.doc.line_starts[end_line] + len(self.lines[end_line])
+        pos = self.doc.position(start)
+        self.doc.headings.append(
+            Heading(
+                level=level,
+                source=token.content,
+                html=render_marked_html(children),
+                text=render_text(children),
+                has_math=any(c.type.startswith("math") for c in children),
+                line=pos.line,
+                column=pos.column,
+                start=self.doc.line_starts[token.map[0]],
+                end=end,
+            )
+        )
+
+    def _inline(self, token: Token, spans: _Spans, in_table: bool) -> None:
+        children = token.children or []
+        covered: list[tuple[int, int]] = []
+        link_stack: list[tuple[Token, list[str]]] = []
+        for child in children:
+            span = child.meta.get("span") if child.meta else None
+            if span is not None:
+                covered.append(span)
+            if child.type == "link_open":
+                link_stack.append((child, []))
+            elif child.type == "link_close" and link_stack:
+                opener, texts = link_stack.pop()
+                self._link(opener, "".join(texts), token.content, spans)
+            elif child.type == "image":
+                self._link(child, child.content, token.content, spans)
+            elif child.type in ("math_inline", "math_inline_double"):
+                self._math_inline(child, token.content, spans, in_table)
+            elif child.type == "html_inline":
+                if span is not None:
+                    self._html(child.content, spans.to_offset(span[0]))
+            if child.type in ("text", "text_special", "code_inline") and link_stack:
+                link_stack[-1][1].append(child.content)
+        self._stray_dollars(token.content, covered, spans)
+
+    def _link(self, token: Token, text: str, content: str, spans: _Spans) -> None:
+        attr = "src" if token.type == "image" else "href"
+        target = str(token.attrs.get(attr, ""))
+        title = str(token.attrs.get("title", "") or "")
+        span = token.meta.get("span") if token.meta else None
+        if token.type == "image":
+            kind = "image"
+        elif token.markup == "autolink":
+            kind = "autolink"
+        else:
+            kind = "inline"
+        start = spans.to_offset(span[0]) if span else spans.to_offset(0)
+        target_start = target_end = -1
+        if span is not None:
+            raw = content[span[0] : span[1]]
+            found = _destination_span(raw, kind)
+            if found is None:
+                kind = "reference" if kind == "inline" else kind
+            else:
+                written = raw[found[0] : found[1]]
+                target = written
+                target_start = spans.to_offset(span[0] + found[0])
+                target_end = spans.to_offset(span[0] + found[1] - 1) + 1
+        pos = self.doc.position(start)
+        self.doc.links.append(
+            Link(kind, target, title, text, pos.line, pos.column, target_start, target_end)
+        )
+
+    def _math_inline(self, token: Token, content: str, spans: _Spans, in_table: bool) -> None:
+        span = token.meta.get("span") if token.meta else None
+        start = spans.to_offset(span[0]) if span else spans.to_offset(0)
+        delimiter = 2 if token.type == "math_inline_double" else 1
+        tex_start = spans.to_offset(span[0] + delimiter) if span else -1
+        pos = self.doc.position(start)
+        self.doc.formulas.append(
+            Formula(token.content, token.type == "math_inline_double", pos.line, pos.column,
+                    tex_start, in_table)
+        )
+
+    def _math_block(self, token: Token) -> None:
+        assert token.map is not None
+        line_start = self.doc.line_starts[token.map[0]]
+        first = self.lines[token.map[0]]
+        column = first.index("$$") + 1 if "$$" in first else len(first) - len(first.lstrip()) + 1
+        tex_offset = line_start + column - 1 + 2
+        # The tex starts on the next line when the opening `$$` stands alone.
+        if first.strip() == "$$" and token.map[0] + 1 < len(self.doc.line_starts):
+            tex_offset = self.doc.line_starts[token.map[0] + 1]
+        self.doc.formulas.append(
+            Formula(token.content, True, token.map[0] + 1, column, tex_offset, False)
+        )
+
+    def _stray_dollars(self, content: str, covered: list[tuple[int, int]], spans: _Spans) -> None:
+        if "$" not in content:
+            return
+        for match in re.finditer(r"(?<!\\)\$", content):
+            at = match.start()
+            if any(a <= at < b for a, b in covered):
+                continue
+            offset = spans.to_offset(at)
+            self.doc.stray_dollars.append(self.doc.position(offset))
+
+    def _html(self, html: str, offset: int) -> None:
+        for match in _HTML_COMMENT.finditer(html):
+            start = self.doc.position(offset + match.start())
+            end = self.doc.position(offset + match.end() - 1)
+            line_text = self.lines[start.line - 1]
+            trailing = bool(line_text[: start.column - 1].strip())
+            self.doc.comments.append(Comment(match.group(1).strip(), start.line, end.line, trailing))
+        for name, value, at in _html_links(html):
+            pos = self.doc.position(offset + at)
+            self.doc.links.append(
+                Link("html", value, "", name, pos.line, pos.column, offset + at,
+                     offset + at + len(value))
+            )
+
+
+# --- inline positions ---------------------------------------------------------
+
+
+class _Spans:
+    """Maps offsets in an inline token's content to offsets in the document text."""
+
+    def __init__(self, pieces: list[tuple[int, int]], fallback: int) -> None:
+        # pieces: (content offset where a line piece starts, document offset of that piece)
+        self.pieces = pieces
+        self.fallback = fallback
+
+    def to_offset(self, at: int) -> int:
+        if not self.pieces:
+            return self.fallback
+        starts = [p[0] for p in self.pieces]
+        index = max(_bisect_right(starts, at) - 1, 0)
+        content_start, doc_start = self.pieces[index]
+        return doc_start + (at - content_start)
+
+
+def _inline_offsets(token: Token, lines: list[str], line_starts: list[int]) -> _Spans:
+    """Locate each line of an inline token's content in the source lines it came from."""
+    if token.map is None:
+        return _Spans([], 0)
+    first_line = token.map[0]
+    pieces: list[tuple[int, int]] = []
+    content_at = 0
+    search_from = 0
+    for number, piece in enumerate(token.content.split("\n")):
+        line_index = first_line + number
+        if line_index >= len(lines):
+            break
+        source = lines[line_index]
+        column = _find_piece(source, piece, search_from if number == 0 else 0)
+        if column < 0:
+            column = len(source) - len(source.lstrip())
+        pieces.append((content_at, line_starts[line_index] + column))
+        content_at += len(piece) + 1
+    return _Spans(pieces, line_starts[first_line])
+
+
+def _find_piece(source: str, piece: str, search_from: int) -> int:
+    """Column where a content line sits in its source line (container markers stripped)."""
+    if not piece:
+        return len(source)
+    if source.endswith(piece):
+        return len(source) - len(piece)
+    stripped = source.rstrip()
+    if stripped.endswith(piece):
+        return len(stripped) - len(piece)
+    return source.find(piece, search_from)
+
+
+def _destination_span(raw: str, kind: str) -> tuple[int, int] | None:
+    """Start and end of the destination inside a link's source, or None for reference links."""
+    if kind == "autolink":
+        return (1, len(raw) - 1) if raw.startswith("<") else None
+    depth = 0
+    i = 1 if kind == "image" else 0
+    # Find the `]` that closes the link text, then a `(`.
+    while i < len(raw):
+        char = raw[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                break
+        elif char == "`":
+            run = len(raw[i:]) - len(raw[i:].lstrip("`"))
+            close = raw.find("`" * run, i + run)
+            i = close + run if close >= 0 else i + run
+            continue
+        i += 1
+    if i + 1 >= len(raw) or raw[i + 1] != "(":
+        return None
+    j = i + 2
+    while j < len(raw) and raw[j] in " \t\n":
+        j += 1
+    if j < len(raw) and raw[j] == "<":
+        end = raw.find(">", j + 1)
+        return (j + 1, end) if end >= 0 else None
+    start = j
+    parens = 0
+    while j < len(raw):
+        char = raw[j]
+        if char == "\\":
+            j += 2
+            continue
+        if char in " \t\n":
+            break
+        if char == "(":
+            parens += 1
+        elif char == ")":
+            if parens == 0:
+                break
+            parens -= 1
+        j += 1
+    return (start, j)
+
+
+class _AttributeFinder(HTMLParser):
+    """Collects `href` and `src` attribute values of raw HTML with their offsets."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.html = html
+        self.found: list[tuple[str, str, int]] = []
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", html)]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line, column = self.getpos()
+        tag_start = self._line_starts[line - 1] + column
+        tag_end = self.html.find(">", tag_start)
+        tag_text = self.html[tag_start : tag_end if tag_end >= 0 else len(self.html)]
+        for name, value in attrs:
+            if name not in ("href", "src") or value is None:
+                continue
+            at = _attribute_value_at(tag_text, name, value)
+            self.found.append((name, value, tag_start + at))
+
+    handle_startendtag = handle_starttag
+
+
+def _attribute_value_at(tag_text: str, name: str, value: str) -> int:
+    match = re.search(rf"\b{name}\s*=\s*([\"']?)", tag_text, re.I)
+    if match is None:
+        return 0
+    return match.end()
+
+
+def _html_links(html: str) -> Iterator[tuple[str, str, int]]:
+    if "href" not in html and "src" not in html:
+        return iter(())
+    finder = _AttributeFinder(html)
+    try:
+        finder.feed(html)
+        finder.close()
+    except (AssertionError, ValueError):
+        pass  # broken HTML: keep what was found before the parser gave up
+    return iter(finder.found)

@@ -1,0 +1,84 @@
+"""`kb lint` from parsed arguments to printed findings and an exit status."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from itertools import chain
+from pathlib import Path
+
+from toolkit.config import load_config
+from toolkit.errors import KbError
+from toolkit.findings import format_findings, statistics
+from toolkit.lint import ALL_RULES, Options, lint
+from toolkit.rules import Rule
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    """Run one lint as the arguments say; 0 clean, 1 findings or fixes, 2 errors."""
+    if args.explain:
+        print(explain(args.explain), end="")
+        return 0
+    config = load_config(path=args.config)
+    select = tuple(chain.from_iterable(args.select))
+    ignore = tuple(chain.from_iterable(args.ignore))
+    options = Options(
+        select=select or config.select,
+        ignore=ignore + config.ignore,
+        fix=args.fix,
+        external=args.external,
+        use_cache=not args.no_cache,
+    )
+    paths = args.paths or [config.site_root]
+    result = lint(paths, config, options)
+    names = {code: rule.name for code, rule in ALL_RULES.items()}
+    for path, count in result.fixed.items():
+        print(f"fixed {count} problem{'s' if count != 1 else ''} in {path}", file=sys.stderr)
+    if args.statistics:
+        print(statistics(result.findings, names), end="")
+    else:
+        print(format_findings(result.findings, args.format, names), end="")
+    for error in result.errors:
+        print(f"kb: error: {error}", file=sys.stderr)
+    if result.errors:
+        return 2
+    return 1 if result.findings or result.fixed else 0
+
+
+def explain(code_or_name: str) -> str:
+    """The documentation section of one code, or its summary when the docs are not installed."""
+    rule = _find_rule(code_or_name)
+    family = _family_of(rule)
+    doc = DOCS / f"{family}.md"
+    if doc.is_file():
+        section = _section(doc.read_text(encoding="utf-8"), rule)
+        if section:
+            return section
+    fix = "yes" if rule.fixable else "no"
+    return f"{rule.code} {rule.name}\n\n{rule.summary}\n\nFixable: {fix}\n"
+
+
+def _find_rule(code_or_name: str) -> Rule:
+    for rule in ALL_RULES.values():
+        if code_or_name.upper() == rule.code or code_or_name == rule.name:
+            return rule
+    raise KbError(f"unknown code {code_or_name!r}; codes are listed in docs/rules/")
+
+
+def _family_of(rule: Rule) -> str:
+    prefix = rule.code[:3]
+    return {"ANC": "anchors", "LNK": "links", "MTH": "formulas", "QST": "questions",
+            "SUP": "suppress"}.get(prefix, prefix.lower())
+
+
+def _section(text: str, rule: Rule) -> str:
+    lines = text.split("\n")
+    heading = f"## {rule.code} {rule.name}"
+    try:
+        start = lines.index(heading)
+    except ValueError:
+        return ""
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return "\n".join(lines[start:end]).rstrip() + "\n"

@@ -1,0 +1,96 @@
+"""Anchors: every `?id=` and `#fragment` names a heading that exists, and a stable one."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterator
+from urllib.parse import quote
+
+from toolkit.config import Config
+from toolkit.findings import Finding, Fix, Severity
+from toolkit.rules import Page, Rule
+from toolkit.rules.linkroutes import RoutedLink, routed_links
+from toolkit.site import Site
+
+ANCHOR_NOT_FOUND = Rule(
+    "ANC001", "anchor-not-found",
+    "A link's `?id=` or `#fragment` names no heading of its target page.", fixable=True,
+)
+ANCHOR_TO_REPEATED_HEADING = Rule(
+    "ANC002", "anchor-to-repeated-heading",
+    "A link points at a heading whose text repeats on its page, so its id depends on order.",
+    severity=Severity.WARNING,
+)
+ANCHOR_TO_MATH_HEADING = Rule(
+    "ANC003", "anchor-to-math-heading",
+    "A link points at a heading containing math, whose id depends on KaTeX's output.",
+    severity=Severity.WARNING,
+)
+RULES = (ANCHOR_NOT_FOUND, ANCHOR_TO_REPEATED_HEADING, ANCHOR_TO_MATH_HEADING)
+
+
+def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
+    """Check the anchors of every internal link on the page."""
+    for routed in routed_links(page):
+        anchor = routed.route.anchor
+        if not anchor:
+            continue
+        target = routed.route.path if routed.route.path is not None else routed.page
+        if not target.endswith(".md"):
+            continue
+        ids = site.ids(target)
+        if ids is None:
+            continue  # a missing page is the link rules' finding
+        known = ids.docsify if routed.profile == "docsify" else ids.github
+        if anchor not in known:
+            yield _not_found(page, routed, anchor, target, known)
+        elif routed.profile == "docsify" and anchor in ids.repeated:
+            yield page.finding(
+                ANCHOR_TO_REPEATED_HEADING, routed.link.line, routed.link.column,
+                f"'{anchor}' in {target} is the id of a heading whose text repeats on that page; "
+                "adding or removing one of them changes it",
+            )
+        elif routed.profile == "docsify" and anchor in ids.math:
+            yield page.finding(
+                ANCHOR_TO_MATH_HEADING, routed.link.line, routed.link.column,
+                f"'{anchor}' in {target} is the id of a heading with math: it depends on KaTeX's "
+                "output; remove the math from the heading",
+            )
+
+
+def _comparable(anchor: str) -> str:
+    """An id with case, spaces and punctuation removed: two ids this close mean the same heading."""
+    return "".join(
+        c for c in unicodedata.normalize("NFKC", anchor).casefold()
+        if unicodedata.category(c)[0] in "LN"
+    )
+
+
+def _not_found(
+    page: Page, routed: RoutedLink, anchor: str, target: str, known: tuple[str, ...]
+) -> Finding:
+    link = routed.link
+    same = [i for i in dict.fromkeys(known) if _comparable(i) == _comparable(anchor)]
+    close = same or difflib.get_close_matches(anchor, list(dict.fromkeys(known)), n=3, cutoff=0.6)
+    where = "this page" if routed.route.path is None else target
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    fix = _anchor_fix(page, link.target, link.target_start, anchor, same[0]) if len(same) == 1 else None
+    return page.finding(
+        ANCHOR_NOT_FOUND, link.line, link.column,
+        f"anchor '{anchor}' not found in {where} ({routed.profile} ids){hint}", fix,
+    )
+
+
+def _anchor_fix(page: Page, target: str, start: int, anchor: str, new: str) -> Fix | None:
+    """Replace the anchor inside the written target, if it is written there as such."""
+    if start < 0:
+        return None
+    for written in (anchor, quote(anchor, safe="")):
+        match = None
+        for match in re.finditer(re.escape(written), target):
+            pass
+        if match is not None and page.doc.text[start : start + len(target)] == target:
+            return Fix(start + match.start(), start + match.end(), new)
+    return None

@@ -1,0 +1,149 @@
+"""Links: every page, folder and image a link names exists, the same for docsify and GitHub."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from toolkit.config import Config
+from toolkit.findings import Finding, Fix, Severity
+from toolkit.rules import Page, Rule
+from toolkit.rules.linkroutes import RoutedLink, routed_links
+from toolkit.site import Site, docsify_route, github_route
+
+LINK_TARGET_MISSING = Rule(
+    "LNK001", "link-target-missing", "A link names a page, folder or image that does not exist."
+)
+FOLDER_WITHOUT_SLASH = Rule(
+    "LNK002", "folder-link-without-slash",
+    "`/dir` names `dir.md` in docsify; only `dir/README.md` exists, so write `/dir/`.",
+    fixable=True,
+)
+LINK_CASE_MISMATCH = Rule(
+    "LNK003", "link-case-mismatch",
+    "A link matches a file only when case is ignored: it breaks on Linux and on the web.",
+)
+LINK_UNENCODED = Rule(
+    "LNK004", "link-unencoded-characters",
+    "A link target holds whitespace or characters that must be percent-encoded.",
+)
+LINK_OUTSIDE_ROOT = Rule(
+    "LNK005", "link-outside-site", "A link leaves the site root: the site cannot serve it."
+)
+LINK_EMPTY = Rule("LNK006", "link-empty", "A link has an empty target (`[text]()` or `#`).")
+LINK_RESOLVES_DIFFERENTLY = Rule(
+    "LNK007", "link-resolves-differently",
+    "A relative link lands on different files in docsify (from the site root) and on GitHub "
+    "(from the file).",
+    severity=Severity.WARNING,
+)
+LINK_TO_EMPTY_PAGE = Rule(
+    "LNK008", "link-to-empty-page", "A link names an empty page, which docsify shows as 404."
+)
+EXTERNAL_LINK_BROKEN = Rule(
+    "LNK009", "external-link-broken",
+    "An http(s) link does not answer with success (checked only with `--external`).",
+)
+RULES = (
+    LINK_TARGET_MISSING, FOLDER_WITHOUT_SLASH, LINK_CASE_MISMATCH, LINK_UNENCODED,
+    LINK_OUTSIDE_ROOT, LINK_EMPTY, LINK_RESOLVES_DIFFERENTLY, LINK_TO_EMPTY_PAGE,
+    EXTERNAL_LINK_BROKEN,
+)
+
+_MUST_ENCODE = re.compile(r"[\s<>\"{}|\\^`]|%(?![0-9A-Fa-f]{2})")
+
+
+def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
+    """Check where every link of the page lands."""
+    for link in page.doc.links:
+        if link.kind == "html":
+            continue
+        if not link.target.strip() or link.target.strip() == "#":
+            yield page.finding(LINK_EMPTY, link.line, link.column, "link has an empty target")
+        elif link.kind != "autolink" and _MUST_ENCODE.search(link.target):
+            bad = _MUST_ENCODE.search(link.target)
+            assert bad is not None
+            yield page.finding(
+                LINK_UNENCODED, link.line, link.column,
+                f"target {link.target!r} holds {bad.group(0)!r}: percent-encode it "
+                "(space is %20)",
+            )
+    seen: set[tuple[int, int, str | None]] = set()
+    for routed in routed_links(page):
+        path = routed.route.path
+        key = (routed.link.line, routed.link.column, path)
+        if path is None or key in seen:
+            continue
+        seen.add(key)
+        yield from _check_target(page, site, routed, path)
+        if routed.profile == "docsify":
+            yield from _check_relative(page, routed)
+
+
+def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iterator[Finding]:
+    link = routed.link
+    if path == ".." or path.startswith("../"):
+        yield page.finding(
+            LINK_OUTSIDE_ROOT, link.line, link.column,
+            f"{link.target!r} resolves to {path}, outside the site root",
+        )
+        return
+    if site.exists(path):
+        ids = site.ids(path) if path.endswith(".md") else None
+        if ids is not None and ids.empty:
+            yield page.finding(
+                LINK_TO_EMPTY_PAGE, link.line, link.column, f"{path} is empty: docsify shows 404"
+            )
+        return
+    folder_readme = path[: -len(".md")] + "/README.md" if path.endswith(".md") else None
+    if (
+        routed.profile == "docsify"
+        and not routed.route.bare.endswith((".md", "/"))
+        and folder_readme is not None
+        and site.exists(folder_readme)
+    ):
+        yield page.finding(
+            FOLDER_WITHOUT_SLASH, link.line, link.column,
+            f"{link.target!r} names {path}, which does not exist; "
+            f"the folder needs a trailing slash to show {folder_readme}",
+            _slash_fix(page, link.target, link.target_start, routed.route.bare),
+        )
+        return
+    actual = site.case_insensitive_match(path)
+    if actual is not None:
+        yield page.finding(
+            LINK_CASE_MISMATCH, link.line, link.column,
+            f"{link.target!r} names {path}, but the file is {actual}",
+        )
+        return
+    what = "image" if link.kind == "image" else "page" if path.endswith(".md") else "file"
+    yield page.finding(
+        LINK_TARGET_MISSING, link.line, link.column,
+        f"{what} {path} not found (link {link.target!r})",
+    )
+
+
+def _check_relative(page: Page, routed: RoutedLink) -> Iterator[Finding]:
+    """A relative page link means one file to docsify and another to GitHub."""
+    link = routed.link
+    bare = routed.route.bare
+    if link.kind != "inline" or not bare or bare.startswith("/") or "/" not in page.rel:
+        return
+    docsify = docsify_route(link.target, routed.page).path
+    github = github_route(link.target, routed.page).path
+    if docsify != github and github is not None:
+        yield page.finding(
+            LINK_RESOLVES_DIFFERENTLY, link.line, link.column,
+            f"{link.target!r} is {docsify} in docsify but {github} on GitHub; "
+            "write it from the site root with a leading '/'",
+        )
+
+
+def _slash_fix(page: Page, target: str, start: int, bare: str) -> Fix | None:
+    if start < 0 or page.doc.text[start : start + len(target)] != target:
+        return None
+    at = target.find(bare) if bare in target else -1
+    if at < 0:
+        return None
+    end = start + at + len(bare)
+    return Fix(end, end, "/")

@@ -1,0 +1,283 @@
+"""The docsify site: which file a link names, and the heading ids of every page."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from toolkit.document import Document, decode, parse
+from toolkit.errors import KbError
+from toolkit.fileio import write_atomic
+from toolkit.slug import docsify_ids, github_ids
+
+# An absolute URL or protocol-relative link: docsify leaves these alone (its isAbsolutePath).
+_EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+_ASSET_SUFFIX = re.compile(r"\.(?!md$|html$)[A-Za-z0-9]{1,5}$")
+_INDEX_FORMAT = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Where a link lands: a file of the site (maybe outside it) and an optional heading id."""
+
+    path: str | None
+    """Site-relative POSIX path of the file; starts with `../` when it escapes the root;
+    None for a same-page anchor or an external link."""
+    anchor: str | None
+    external: bool = False
+    folder_route: bool = False
+    """The link named a folder with a trailing `/` (docsify serves its README.md)."""
+    bare: str = ""
+    """The path part as written, percent-decoded, without query or fragment."""
+
+
+def _split(target: str) -> tuple[str, str, str]:
+    """Path, query and fragment of a link target."""
+    parts = urlsplit(target)
+    return unquote(parts.path), parts.query, unquote(parts.fragment)
+
+
+def docsify_route(target: str, page: str, *, image: bool = False, html: bool = False) -> Route:
+    """Resolve a link on `page` (site-relative) the way docsify 4 does (relativePath: false)."""
+    if _EXTERNAL.match(target):
+        return Route(None, None, external=True)
+    if target.startswith("#/"):
+        target = target[1:]
+    elif target.startswith("#"):
+        return Route(None, unquote(target[1:]) or None)
+    path, query, fragment = _split(target)
+    anchor = fragment or (parse_qs(query).get("id", [None])[0] if query else None)
+    if not path:
+        return Route(None, anchor)
+    if image and not path.startswith("/"):
+        # docsify resolves images from the page's folder, links from the site root.
+        path = posixpath.join(posixpath.dirname(page), path)
+    base = path.lstrip("/")
+    folder = path.endswith("/") or path == "/"
+    if html or image or _ASSET_SUFFIX.search(base):
+        resolved = base
+    elif folder:
+        resolved = base + "README.md"
+    elif base.endswith((".md", ".html")):
+        resolved = base
+    else:
+        resolved = base + ".md"
+    return Route(_normalise(resolved), anchor, folder_route=folder, bare=path)
+
+
+def github_route(target: str, page: str) -> Route:
+    """Resolve a link on `page` the way GitHub's file view does: relative to the file."""
+    if _EXTERNAL.match(target):
+        return Route(None, None, external=True)
+    path, _query, fragment = _split(target)
+    if not path:
+        return Route(None, fragment or None)
+    if path.startswith("/"):
+        return Route(None, None, external=True)  # repository-absolute: outside what we can see
+    joined = posixpath.join(posixpath.dirname(page), path)
+    return Route(_normalise(joined), fragment or None, folder_route=path.endswith("/"), bare=path)
+
+
+def _normalise(path: str) -> str:
+    normal = posixpath.normpath(path) if path else "."
+    return "" if normal == "." else normal
+
+
+@dataclass(frozen=True, slots=True)
+class PageIds:
+    """What other pages need to know about one page's headings."""
+
+    docsify: tuple[str, ...]
+    github: tuple[str, ...]
+    repeated: frozenset[str]
+    """docsify ids of headings whose text repeats on the page (their ids depend on order)."""
+    math: frozenset[str]
+    """docsify ids of headings containing math (their ids depend on KaTeX's output)."""
+    empty: bool
+    """The page has no content: docsify shows it as 404."""
+
+
+def page_ids(doc: Document, docsify_version: int = 4) -> PageIds:
+    """Compute a page's heading ids in every profile."""
+    ids = docsify_ids([h.html for h in doc.headings], docsify_version)
+    base_counts = Counter(i.rsplit("-", 1)[0] if re.search(r"-\d+$", i) else i for i in ids)
+    repeated = frozenset(
+        i for i in ids if base_counts[i.rsplit("-", 1)[0] if re.search(r"-\d+$", i) else i] > 1
+    )
+    math = frozenset(i for i, h in zip(ids, doc.headings, strict=True) if h.has_math)
+    return PageIds(
+        docsify=tuple(ids),
+        github=tuple(github_ids(h.text for h in doc.headings)),
+        repeated=repeated,
+        math=math,
+        empty=not doc.text.strip(),
+    )
+
+
+@dataclass
+class Site:
+    """All files under the site root, and heading ids of every Markdown page."""
+
+    root: Path
+    docsify_version: int = 4
+    files: set[str] = field(default_factory=set)
+    folders: set[str] = field(default_factory=set)
+    _by_casefold: dict[str, str] = field(default_factory=dict)
+    _ids: dict[str, PageIds] = field(default_factory=dict)
+    _cache: dict[str, dict[str, object]] = field(default_factory=dict)
+    _cache_dirty: bool = False
+
+    @classmethod
+    def scan(cls, root: Path, docsify_version: int = 4) -> Site:
+        """List the files under `root` (one walk; symlinked folders are not followed)."""
+        site = cls(root=root.resolve(), docsify_version=docsify_version)
+        for folder, dirs, names in os.walk(site.root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
+            rel_folder = os.path.relpath(folder, site.root)
+            rel_folder = "" if rel_folder == "." else rel_folder.replace(os.sep, "/")
+            if rel_folder:
+                site.folders.add(rel_folder)
+            for name in names:
+                rel = f"{rel_folder}/{name}" if rel_folder else name
+                site.files.add(rel)
+                site._by_casefold.setdefault(rel.casefold(), rel)
+        for rel in list(site.folders):
+            site._by_casefold.setdefault(rel.casefold(), rel)
+        return site
+
+    def relative(self, path: Path) -> str | None:
+        """Site-relative POSIX path of a file, or None when it is outside the site."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+
+    def exists(self, rel: str) -> bool:
+        return rel in self.files or rel in self.folders or rel == ""
+
+    def case_insensitive_match(self, rel: str) -> str | None:
+        """The real path that matches `rel` only when case is ignored."""
+        found = self._by_casefold.get(rel.casefold())
+        return found if found is not None and found != rel else None
+
+    def pages(self) -> list[str]:
+        return sorted(f for f in self.files if f.endswith(".md"))
+
+    # Heading index -----------------------------------------------------------
+
+
+    def ids(self, rel: str) -> PageIds | None:
+        """Heading ids of a page, from this run, the cache, or a fresh parse."""
+        if rel in self._ids:
+            return self._ids[rel]
+        if rel not in self.files:
+            return None
+        try:
+            data = (self.root / rel).read_bytes()
+        except OSError:
+            return None
+        digest = hashlib.sha1(data).hexdigest()
+        cached = self._cache.get(rel)
+        if cached is not None and cached.get("sha1") == digest:
+            ids = _ids_from_json(cached)
+        else:
+            try:
+                doc = parse(decode(data, self.root / rel).text, self.root / rel)
+            except KbError:
+                return None
+            ids = page_ids(doc, self.docsify_version)
+            self._cache[rel] = {"sha1": digest, **_ids_to_json(ids)}
+            self._cache_dirty = True
+        self._ids[rel] = ids
+        return ids
+
+    def load_cache(self, path: Path) -> None:
+        """Read a heading-index cache written by `save_cache` (any problem: start empty)."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if (
+            isinstance(data, dict)
+            and data.get("format") == _INDEX_FORMAT
+            and data.get("docsify") == self.docsify_version
+            and isinstance(data.get("pages"), dict)
+        ):
+            self._cache = data["pages"]
+
+    def save_cache(self, path: Path) -> None:
+        """Write the cache when it changed; failures only cost speed next time."""
+        if not self._cache_dirty:
+            return
+        pages = {rel: entry for rel, entry in self._cache.items() if rel in self.files}
+        payload = {"format": _INDEX_FORMAT, "docsify": self.docsify_version, "pages": pages}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            pass
+
+    def remember(self, rel: str, data: bytes, doc: Document) -> None:
+        """Index a parsed page and keep it in the cache for later runs."""
+        ids = page_ids(doc, self.docsify_version)
+        self._ids[rel] = ids
+        digest = hashlib.sha1(data).hexdigest()
+        cached = self._cache.get(rel)
+        if cached is None or cached.get("sha1") != digest:
+            self._cache[rel] = {"sha1": digest, **_ids_to_json(ids)}
+            self._cache_dirty = True
+
+
+def _ids_to_json(ids: PageIds) -> dict[str, object]:
+    return {
+        "docsify": list(ids.docsify),
+        "github": list(ids.github),
+        "repeated": sorted(ids.repeated),
+        "math": sorted(ids.math),
+        "empty": ids.empty,
+    }
+
+
+def _ids_from_json(data: dict[str, object]) -> PageIds:
+    def strings(key: str) -> list[str]:
+        value = data.get(key, [])
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+    return PageIds(
+        docsify=tuple(strings("docsify")),
+        github=tuple(strings("github")),
+        repeated=frozenset(strings("repeated")),
+        math=frozenset(strings("math")),
+        empty=bool(data.get("empty", False)),
+    )
+
+
+def default_cache_path(site_root: Path) -> Path:
+    """Where the heading index of a site is cached: outside the repository, safe to delete."""
+    base = os.environ.get("KB_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    folder = Path(base) if base else Path.home() / ".cache"
+    if not os.environ.get("KB_CACHE_DIR"):
+        folder = folder / "kb"
+    key = hashlib.sha1(str(site_root.resolve()).encode("utf-8")).hexdigest()[:16]
+    return folder / f"headings-{key}.json"
+
+
+def iter_markdown(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders to the Markdown files under them, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for folder, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
+                found.extend(Path(folder) / n for n in sorted(names) if n.endswith(".md"))
+        else:
+            found.append(path)
+    return found

@@ -1,0 +1,184 @@
+"""Heading ids as docsify (4 or 5) and GitHub compute them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+
+# docsify 4 `slugify`: these characters are deleted; full-width punctuation such as `（` is kept.
+_DOCSIFY_DELETE = re.compile(r"[\u2000-\u206F\u2E00-\u2E7F\\'!\"#$%&()*+,./:;<=>?@\[\]^`{|}~]")
+_TAG = re.compile(r"<[^>]+>")
+# docsify's getAndRemoveConfig: `:id=x`, `:ignore`, `:foo=bar` options preceded by space or start.
+_CONFIG = re.compile(r"(?:^|\s):([\w-]+:?)=?([\w\-%]+)?")
+_IGNORE_MARKERS = (
+    "<!-- {docsify-ignore} -->",
+    "{docsify-ignore}",
+    "<!-- {docsify-ignore-all} -->",
+    "{docsify-ignore-all}",
+)
+# marked's escape() without `encode`: an existing entity such as `&amp;` is left alone.
+_MARKED_ESCAPE = re.compile(r"[<>\"']|&(?!#?\w+;)")
+_MARKED_ESCAPE_ALL = re.compile(r"[&<>\"']")
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+# docsify 5 strips emoji before slugging.
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d\U0001f1e6-\U0001f1ff]"
+)
+
+
+def marked_escape(text: str, *, encode: bool = False) -> str:
+    """HTML-escape text exactly as marked 1.x does."""
+    pattern = _MARKED_ESCAPE_ALL if encode else _MARKED_ESCAPE
+    return pattern.sub(lambda m: _ESCAPES[m.group(0)], text)
+
+
+def render_marked_html(children: Sequence[Token]) -> str:
+    """Render a heading's inline tokens to the HTML marked 1.x would give docsify."""
+    out: list[str] = []
+    for token in children:
+        kind = token.type
+        if kind == "text":
+            out.append(marked_escape(token.content))
+        elif kind == "text_special":
+            # Entities stay as written (`&amp;`); backslash escapes become the escaped char.
+            written = token.markup if token.info == "entity" else token.content
+            out.append(marked_escape(written))
+        elif kind == "code_inline":
+            out.append(f"<code>{marked_escape(token.content, encode=True)}</code>")
+        elif kind in ("softbreak", "hardbreak"):
+            out.append("\n")
+        elif kind == "html_inline":
+            out.append(token.content)
+        elif kind == "image":
+            out.append('<img src="">')
+        elif kind in ("math_inline", "math_inline_double"):
+            # The site renders math before marked; its id is KaTeX's text and not predictable.
+            out.append(marked_escape(token.content))
+        elif kind.endswith("_open"):
+            out.append(f"<{token.tag}>")
+        elif kind.endswith("_close"):
+            out.append(f"</{token.tag}>")
+    return "".join(out)
+
+
+def render_text(children: Sequence[Token]) -> str:
+    """The plain text of inline tokens, as a reader sees it."""
+    out: list[str] = []
+    for token in children:
+        if token.type in ("text", "text_special", "code_inline"):
+            out.append(token.content)
+        elif token.type in ("math_inline", "math_inline_double"):
+            out.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif token.type == "image":
+            out.append("".join(c.content for c in token.children or ()))
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingOptions:
+    """What docsify reads from a heading's text besides its title."""
+
+    title: str
+    """The heading HTML with options and ignore markers removed."""
+    custom_id: str | None
+    ignore: bool
+    """`{docsify-ignore}`: hidden from the sidebar's table of contents."""
+    ignore_all: bool
+
+
+def heading_options(html: str) -> HeadingOptions:
+    """docsify's getAndRemoveConfig plus the `{docsify-ignore}` markers."""
+    config: dict[str, str] = {}
+
+    def take(match: re.Match[str]) -> str:
+        key, value = match.group(1), match.group(2)
+        if ":" in key:
+            return match.group(0)
+        config[key] = value.replace("&quot;", "") if value else "true"
+        return ""
+
+    title = re.sub(r"^('|\")", "", html)
+    title = re.sub(r"('|\")$", "", title)
+    title = _CONFIG.sub(take, title).strip()
+    ignore = ignore_all = False
+    for marker in _IGNORE_MARKERS:
+        if marker in title:
+            title = title.replace(marker, "", 1)
+            if "all" in marker:
+                ignore_all = True
+            else:
+                ignore = True
+    custom = config.get("id")
+    return HeadingOptions(title, custom if custom and custom != "true" else None, ignore, ignore_all)
+
+
+def docsify_base_slug(text: str, version: int = 4) -> str:
+    """docsify's slugify without the repeat counter."""
+    slug = text.strip()
+    slug = re.sub(r"[A-Z]+", lambda m: m.group(0).lower(), slug)
+    if version >= 5:
+        slug = unicodedata.normalize("NFC", slug)
+        slug = _EMOJI.sub("", slug)
+    slug = _TAG.sub("", slug)
+    slug = _DOCSIFY_DELETE.sub("", slug)
+    slug = re.sub(r"\s", "-", slug)
+    if version < 5:
+        slug = re.sub(r"-+", "-", slug)
+    return re.sub(r"^(\d)", r"_\1", slug)
+
+
+@dataclass
+class DocsifySlugger:
+    """docsify's per-page slugify, with its repeat counter (`x`, `x-1`, `x-2`)."""
+
+    version: int = 4
+    _seen: dict[str, int] = field(default_factory=dict)
+
+    def slug(self, text: str) -> str:
+        base = docsify_base_slug(text, self.version)
+        count = self._seen[base] + 1 if base in self._seen else 0
+        self._seen[base] = count
+        return f"{base}-{count}" if count else base
+
+
+def docsify_heading_id(html: str, slugger: DocsifySlugger) -> str:
+    """The id docsify gives one heading of a page, given the page's slugger."""
+    options = heading_options(html)
+    return slugger.slug(options.custom_id or options.title)
+
+
+def docsify_ids(htmls: Iterable[str], version: int = 4) -> list[str]:
+    """The ids docsify gives a page's headings, in order."""
+    slugger = DocsifySlugger(version)
+    return [docsify_heading_id(html, slugger) for html in htmls]
+
+
+def github_base_slug(text: str) -> str:
+    """GitHub's slugger (github-slugger) without the repeat counter."""
+    kept = []
+    for char in text.lower():
+        if char in (" ", "-"):
+            kept.append("-" if char == " " else char)
+        elif unicodedata.category(char)[0] in "LNM" or char == "_":
+            kept.append(char)
+    return "".join(kept)
+
+
+def github_ids(texts: Iterable[str]) -> list[str]:
+    """The ids GitHub gives a page's headings, in order (github-slugger's occurrence counter)."""
+    occurrences: dict[str, int] = {}
+    ids = []
+    for text in texts:
+        original = result = github_base_slug(text)
+        while result in occurrences:
+            occurrences[original] += 1
+            result = f"{original}-{occurrences[original]}"
+        occurrences[result] = 0
+        ids.append(result)
+    return ids
