@@ -1,0 +1,53 @@
+"""Shared test fixtures: the npm oracles (docsify, KaTeX) installed once per checkout."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+NODE_SPEC = TESTS / "node" / "package.json"
+NODE_HOME = TESTS / ".node"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-expected",
+        action="store_true",
+        help="rewrite the .expected/.fixed sidecars of rule fixtures from the current output",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_expected(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-expected"))
+
+
+def install_node_packages() -> Path:
+    """`npm install` the pinned oracles into tests/.node (once per package.json content)."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.fail("Node.js and npm are required for the oracle tests (install nodejs and npm)")
+    spec = NODE_SPEC.read_bytes()
+    stamp = NODE_HOME / ".installed"
+    digest = hashlib.sha256(spec).hexdigest()
+    if stamp.is_file() and stamp.read_text() == digest:
+        return NODE_HOME / "node_modules"
+    NODE_HOME.mkdir(exist_ok=True)
+    (NODE_HOME / "package.json").write_bytes(spec)
+    subprocess.run(
+        ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=NODE_HOME, check=True, timeout=900,
+    )
+    stamp.write_text(digest)
+    return NODE_HOME / "node_modules"
+
+
+@pytest.fixture(scope="session")
+def node_modules() -> Path:
+    """Path of the installed npm oracles (docsify 4, KaTeX, markdownlint-cli2)."""
+    return install_node_packages()
