@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import shutil
 import subprocess
@@ -35,15 +36,17 @@ def install_node_packages() -> Path:
     spec = NODE_SPEC.read_bytes()
     stamp = NODE_HOME / ".installed"
     digest = hashlib.sha256(spec).hexdigest()
-    if stamp.is_file() and stamp.read_text() == digest:
-        return NODE_HOME / "node_modules"
     NODE_HOME.mkdir(exist_ok=True)
-    (NODE_HOME / "package.json").write_bytes(spec)
-    subprocess.run(
-        ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=NODE_HOME, check=True, timeout=900,
-    )
-    stamp.write_text(digest)
+    # Two pytest runs at once must not both run npm in the same folder.
+    with (NODE_HOME / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (stamp.is_file() and stamp.read_text() == digest):
+            (NODE_HOME / "package.json").write_bytes(spec)
+            subprocess.run(
+                ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"],
+                cwd=NODE_HOME, check=True, timeout=900,
+            )
+            stamp.write_text(digest)
     return NODE_HOME / "node_modules"
 
 
