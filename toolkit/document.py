@@ -292,7 +292,7 @@ class _Collector:
             Heading(
                 level=level,
                 source=token.content,
-                html=render_marked_html(children),
+                html=render_marked_html(children, token.content),
                 text=render_text(children),
                 has_math=any(c.type.startswith("math") for c in children),
                 line=pos.line,

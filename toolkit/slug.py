@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from markdown_it.token import Token
 
 # docsify 4 `slugify`: these characters are deleted; full-width punctuation such as `（` is kept.
+# JavaScript's `\s` (Python's also matches \x1c-\x1f and \x85, and misses \ufeff).
+_JS_SPACE = "[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
 _DOCSIFY_DELETE = re.compile(r"[\u2000-\u206F\u2E00-\u2E7F\\'!\"#$%&()*+,./:;<=>?@\[\]^`{|}~]")
 _TAG = re.compile(r"<[^>]+>")
 # docsify's getAndRemoveConfig: `:id=x`, `:ignore`, `:foo=bar` options preceded by space or start.
-_CONFIG = re.compile(r"(?:^|\s):([\w-]+:?)=?([\w\-%]+)?")
+_CONFIG = re.compile(rf"(?:^|{_JS_SPACE}):([\w-]+:?)=?([\w\-%]+)?", re.ASCII)
 _IGNORE_MARKERS = (
     "<!-- {docsify-ignore} -->",
     "{docsify-ignore}",
@@ -36,10 +38,38 @@ def marked_escape(text: str, *, encode: bool = False) -> str:
     return pattern.sub(lambda m: _ESCAPES[m.group(0)], text)
 
 
-def render_marked_html(children: Sequence[Token]) -> str:
+def _underscore_literals(children: Sequence[Token], content: str) -> set[int]:
+    """Indexes of `_` emphasis tokens that marked 1.x leaves as literal underscores.
+
+    CommonMark closes `_x_` before any punctuation; marked only before whitespace, ASCII
+    punctuation or the end, so `_x_？` stays text there (and `_` survives in the id).
+    """
+    literal: set[int] = set()
+    stack: list[int] = []
+    for index, token in enumerate(children):
+        if token.type in ("em_open", "strong_open") and "_" in token.markup:
+            stack.append(index)
+        elif token.type in ("em_close", "strong_close") and "_" in token.markup and stack:
+            opener = stack.pop()
+            span = token.meta.get("span") if token.meta else None
+            end = span[1] if span else len(content)
+            following = content[end : end + 1]
+            if following and not (following.isspace() or following in _ASCII_PUNCTUATION):
+                literal.update((opener, index))
+    return literal
+
+
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def render_marked_html(children: Sequence[Token], content: str = "") -> str:
     """Render a heading's inline tokens to the HTML marked 1.x would give docsify."""
     out: list[str] = []
-    for token in children:
+    literal = _underscore_literals(children, content)
+    for index, token in enumerate(children):
+        if index in literal:
+            out.append(token.markup)
+            continue
         kind = token.type
         if kind == "text":
             out.append(marked_escape(token.content))
@@ -105,7 +135,8 @@ def heading_options(html: str) -> HeadingOptions:
 
     title = re.sub(r"^('|\")", "", html)
     title = re.sub(r"('|\")$", "", title)
-    title = _CONFIG.sub(take, title).strip()
+    title = _CONFIG.sub(take, title)
+    title = re.sub(f"^{_JS_SPACE}+|{_JS_SPACE}+$", "", title)
     ignore = ignore_all = False
     for marker in _IGNORE_MARKERS:
         if marker in title:
@@ -120,17 +151,17 @@ def heading_options(html: str) -> HeadingOptions:
 
 def docsify_base_slug(text: str, version: int = 4) -> str:
     """docsify's slugify without the repeat counter."""
-    slug = text.strip()
+    slug = re.sub(f"^{_JS_SPACE}+|{_JS_SPACE}+$", "", text)
     slug = re.sub(r"[A-Z]+", lambda m: m.group(0).lower(), slug)
     if version >= 5:
         slug = unicodedata.normalize("NFC", slug)
         slug = _EMOJI.sub("", slug)
     slug = _TAG.sub("", slug)
     slug = _DOCSIFY_DELETE.sub("", slug)
-    slug = re.sub(r"\s", "-", slug)
+    slug = re.sub(_JS_SPACE, "-", slug)
     if version < 5:
         slug = re.sub(r"-+", "-", slug)
-    return re.sub(r"^(\d)", r"_\1", slug)
+    return re.sub(r"^([0-9])", r"_\1", slug)
 
 
 @dataclass
