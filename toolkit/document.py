@@ -218,6 +218,21 @@ def _track_positions(fn: Callable[[StateInline, bool], bool]) -> Callable[[State
     return rule
 
 
+def _math_stops_at_code(fn: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+    """Code spans win over math: the site protects `code` before it looks for `$`."""
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        matched = fn(state, silent)
+        if matched and "`" in state.src[start : state.pos]:
+            del state.tokens[count:]
+            state.pos = start
+            return False
+        return matched
+
+    return rule
+
+
 @functools.cache
 def markdown_parser() -> MarkdownIt:
     """The one parser configuration: CommonMark + tables + strikethrough + front matter + math."""
@@ -228,6 +243,8 @@ def markdown_parser() -> MarkdownIt:
     # Keep entities and backslash escapes as their own tokens: heading ids need the source form.
     md.core.ruler.disable("text_join")
     for rule in md.inline.ruler.__rules__:
+        if rule.name == "math_inline":
+            rule.fn = _math_stops_at_code(rule.fn)
         rule.fn = _track_positions(rule.fn)
     md.inline.ruler.__cache__ = None
     return md
@@ -371,9 +388,6 @@ class _Collector:
         first = self.lines[token.map[0]]
         column = first.index("$$") + 1 if "$$" in first else len(first) - len(first.lstrip()) + 1
         tex_offset = line_start + column - 1 + 2
-        # The tex starts on the next line when the opening `$$` stands alone.
-        if first.strip() == "$$" and token.map[0] + 1 < len(self.doc.line_starts):
-            tex_offset = self.doc.line_starts[token.map[0] + 1]
         self.doc.formulas.append(
             Formula(token.content, True, token.map[0] + 1, column, tex_offset, False)
         )

@@ -66,7 +66,7 @@ def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
             yield page.finding(
                 LINK_UNENCODED, link.line, link.column,
                 f"target {link.target!r} holds {bad.group(0)!r}: percent-encode it "
-                "(space is %20)",
+                "(a space is %20, a lone % is %25)",
             )
     seen: set[tuple[int, int, str | None]] = set()
     for routed in routed_links(page):

@@ -1,0 +1,62 @@
+"""Run a rule-fixture case folder through the real CLI and compare with its sidecars.
+
+A case is a folder under tests/fixtures/<family>/ holding a small site: Markdown files, an
+`expected` file with exactly the CLI lines (paths relative to the case folder; missing means
+"no findings"), and optionally `X.md.fixed` files: what `kb lint --fix` must turn `X.md` into.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from toolkit.cli import main
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def cases(family: str) -> list[Path]:
+    """Case folders of a family, sorted, for parametrize."""
+    return sorted(p for p in (FIXTURES / family).iterdir() if p.is_dir())
+
+
+def _lint(site: Path, prefix: str, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
+    capsys.readouterr()
+    status = main(["lint", "--no-cache", "--select", prefix, *extra, "."])
+    return status, capsys.readouterr().out
+
+
+def run_case(
+    case: Path, prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str], update: bool,
+) -> None:
+    """Lint a copy of the case; compare findings, then fixes and their idempotence."""
+    site = tmp_path / case.name
+    shutil.copytree(case, site)
+    if not (site / "pyproject.toml").exists():
+        (site / "pyproject.toml").write_text('[tool.kb]\nroot = "."\n', encoding="utf-8")
+    monkeypatch.chdir(site)
+    status, out = _lint(site, prefix, capsys)
+    expected_file = case / "expected"
+    if update:
+        if out:
+            expected_file.write_text(out, encoding="utf-8")
+        elif expected_file.exists():
+            expected_file.unlink()
+    expected = expected_file.read_text(encoding="utf-8") if expected_file.exists() else ""
+    assert out == expected
+    assert status == (1 if expected else 0)
+    fixed = sorted(case.rglob("*.md.fixed"))
+    if not fixed:
+        return
+    _lint(site, prefix, capsys, "--fix")
+    for sidecar in fixed:
+        source = site / sidecar.relative_to(case).with_suffix("")
+        assert source.read_text(encoding="utf-8") == sidecar.read_text(encoding="utf-8"), source.name
+    before = {p: p.read_bytes() for p in site.rglob("*.md")}
+    capsys.readouterr()
+    main(["lint", "--no-cache", "--select", prefix, "--fix", "."])
+    assert "fixed" not in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in site.rglob("*.md")} == before

@@ -1,0 +1,17 @@
+"""The links rule family on its fixture sites (tests/fixtures/links/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.rules.sitecases import cases, run_case
+
+
+@pytest.mark.parametrize("case", cases("links"), ids=lambda p: p.name)
+def test_links(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str], update_expected: bool,
+) -> None:
+    run_case(case, "LNK", tmp_path, monkeypatch, capsys, update_expected)
