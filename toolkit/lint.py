@@ -62,6 +62,7 @@ def lint(paths: Sequence[Path], config: Config, options: Options) -> Result:
     files = _expand(paths, config, result)
     sites = _Sites(config, options.use_cache)
     loaded = [item for item in (_load(p, sites, config, result) for p in files) if item]
+    loaded += _dependents(loaded, sites, config, result)
     if options.fix:
         loaded = _apply_fixes(loaded, sites, config, options, result)
     for item in loaded:
@@ -124,6 +125,27 @@ def _mirror_root(path: Path, config: Config) -> Path | None:
     if len(parts) >= 2 and parts[0] not in ("po",):
         return i18n / parts[0]
     return None
+
+
+def _dependents(
+    loaded: list[_Loaded], sites: _Sites, config: Config, result: Result
+) -> list[_Loaded]:
+    """Pages outside the run that link into its pages (or into deleted ones): check them too.
+
+    pre-commit passes only changed files, but a changed heading breaks links elsewhere.
+    """
+    by_site: dict[Path, tuple[Site, set[str]]] = {}
+    for item in loaded:
+        by_site.setdefault(item.site.root, (item.site, set()))[1].add(item.page.rel)
+    extra: list[_Loaded] = []
+    for site, rels in by_site.values():
+        if len(rels) >= len(site.pages()):
+            continue
+        for rel in site.dependents(rels | site.deleted_pages()):
+            found = _load(site.root / rel, sites, config, result)
+            if found is not None:
+                extra.append(found)
+    return extra
 
 
 def _expand(paths: Sequence[Path], config: Config, result: Result) -> list[Path]:

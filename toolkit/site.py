@@ -16,12 +16,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from toolkit.document import Document, decode, parse
 from toolkit.errors import KbError
 from toolkit.fileio import write_atomic
-from toolkit.slug import docsify_ids, github_ids
+from toolkit.slug import docsify_base_slug, docsify_ids, github_ids, heading_options
 
 # An absolute URL or protocol-relative link: docsify leaves these alone (its isAbsolutePath).
 _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 _ASSET_SUFFIX = re.compile(r"\.(?!md$|html$)[A-Za-z0-9]{1,5}$")
-_INDEX_FORMAT = 2
+_INDEX_FORMAT = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,22 +103,29 @@ class PageIds:
     """docsify ids of headings containing math (their ids depend on KaTeX's output)."""
     empty: bool
     """The page has no content: docsify shows it as 404."""
+    targets: frozenset[str]
+    """Site-relative paths of the pages this page links to (for re-checking dependents)."""
 
 
-def page_ids(doc: Document, docsify_version: int = 4) -> PageIds:
-    """Compute a page's heading ids in every profile."""
+def page_ids(doc: Document, rel: str, docsify_version: int = 4) -> PageIds:
+    """Compute a page's heading ids in every profile, and the pages it links to."""
+    titles = [heading_options(h.html) for h in doc.headings]
+    bases = [docsify_base_slug(t.custom_id or t.title, docsify_version) for t in titles]
     ids = docsify_ids([h.html for h in doc.headings], docsify_version)
-    base_counts = Counter(i.rsplit("-", 1)[0] if re.search(r"-\d+$", i) else i for i in ids)
-    repeated = frozenset(
-        i for i in ids if base_counts[i.rsplit("-", 1)[0] if re.search(r"-\d+$", i) else i] > 1
-    )
-    math = frozenset(i for i, h in zip(ids, doc.headings, strict=True) if h.has_math)
+    counts = Counter(bases)
+    targets = set()
+    for link in doc.links:
+        if link.kind in ("inline", "reference"):
+            route = docsify_route(link.target, rel)
+            if route.path is not None:
+                targets.add(route.path)
     return PageIds(
         docsify=tuple(ids),
         github=tuple(github_ids(h.text for h in doc.headings)),
-        repeated=repeated,
-        math=math,
+        repeated=frozenset(i for i, base in zip(ids, bases, strict=True) if counts[base] > 1),
+        math=frozenset(i for i, h in zip(ids, doc.headings, strict=True) if h.has_math),
         empty=not doc.text.strip(),
+        targets=frozenset(targets),
     )
 
 
@@ -193,11 +200,22 @@ class Site:
                 doc = parse(decode(data, self.root / rel).text, self.root / rel)
             except KbError:
                 return None
-            ids = page_ids(doc, self.docsify_version)
+            ids = page_ids(doc, rel, self.docsify_version)
             self._cache[rel] = {"sha1": digest, **_ids_to_json(ids)}
             self._cache_dirty = True
         self._ids[rel] = ids
         return ids
+
+    def deleted_pages(self) -> set[str]:
+        """Pages the cache knew that are gone from disk (deleted or renamed since)."""
+        return {rel for rel in self._cache if rel not in self.files}
+
+    def dependents(self, changed: set[str]) -> list[str]:
+        """Pages that link to any of `changed`: their anchors may have broken."""
+        return [
+            rel for rel in self.pages()
+            if rel not in changed and (ids := self.ids(rel)) is not None and ids.targets & changed
+        ]
 
     def load_cache(self, path: Path) -> None:
         """Read a heading-index cache written by `save_cache` (any problem: start empty)."""
@@ -227,7 +245,7 @@ class Site:
 
     def remember(self, rel: str, data: bytes, doc: Document) -> None:
         """Index a parsed page and keep it in the cache for later runs."""
-        ids = page_ids(doc, self.docsify_version)
+        ids = page_ids(doc, rel, self.docsify_version)
         self._ids[rel] = ids
         digest = hashlib.sha1(data).hexdigest()
         cached = self._cache.get(rel)
@@ -243,6 +261,7 @@ def _ids_to_json(ids: PageIds) -> dict[str, object]:
         "repeated": sorted(ids.repeated),
         "math": sorted(ids.math),
         "empty": ids.empty,
+        "targets": sorted(ids.targets),
     }
 
 
@@ -257,6 +276,7 @@ def _ids_from_json(data: dict[str, object]) -> PageIds:
         repeated=frozenset(strings("repeated")),
         math=frozenset(strings("math")),
         empty=bool(data.get("empty", False)),
+        targets=frozenset(strings("targets")),
     )
 
 
