@@ -163,6 +163,8 @@ class SourceText:
 
 def decode(data: bytes, path: Path) -> SourceText:
     """Decode UTF-8 (BOM allowed) and normalise line ends; KbError for binary or bad bytes."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise KbError(f"{path}:1: UTF-16 encoded; save it as UTF-8")
     if b"\x00" in data:
         raise KbError(f"{path}: binary file (contains NUL bytes), not Markdown")
     try:

@@ -31,3 +31,11 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def safe_resolve(path: Path) -> Path:
+    """`path.resolve()`, or the plain absolute path when a symlink loop makes that impossible."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()

@@ -12,7 +12,7 @@ from toolkit import suppress
 from toolkit.config import Config
 from toolkit.document import SourceText, decode, encode, parse
 from toolkit.errors import KbError
-from toolkit.fileio import write_atomic
+from toolkit.fileio import safe_resolve, write_atomic
 from toolkit.findings import Finding, Fix
 from toolkit.rules import FAMILIES, RULES_BY_CODE, Page, Rule
 from toolkit.site import Site, default_cache_path, iter_markdown
@@ -89,7 +89,7 @@ class _Sites:
 
     def for_file(self, path: Path) -> tuple[Site, str, tuple[str, ...]]:
         """The site a file belongs to, its path there, and the profiles that apply."""
-        resolved = path.resolve()
+        resolved = safe_resolve(path)
         book = self.config.site_root.resolve()
         if resolved.is_relative_to(book) and book != self.config.project_root.resolve():
             return self._site(book), resolved.relative_to(book).as_posix(), self.config.profiles
@@ -154,13 +154,16 @@ def _expand(paths: Sequence[Path], config: Config, result: Result) -> list[Path]
         if not path.exists() and not path.is_symlink():
             result.errors.append(f"{path}: no such file or folder")
             continue
+        if path.is_dir() and path.suffix == ".md":
+            result.errors.append(f"{path}: is a folder, not a Markdown file")
+            continue
         files.extend(iter_markdown([path]))
     root = config.project_root.resolve()
     kept = []
     for file in dict.fromkeys(files):
         try:
-            rel = file.resolve().relative_to(root).as_posix()
-        except (ValueError, OSError):
+            rel = safe_resolve(file).relative_to(root).as_posix()
+        except ValueError:
             rel = file.as_posix()
         if not any(fnmatch.fnmatch(rel, glob) for glob in config.exclude):
             kept.append(file)
@@ -208,7 +211,7 @@ def _check_page(item: _Loaded, config: Config, options: Options) -> list[Finding
 
 def _per_file_ignores(path: Path, config: Config) -> tuple[str, ...]:
     try:
-        rel = path.resolve().relative_to(config.project_root.resolve()).as_posix()
+        rel = safe_resolve(path).relative_to(config.project_root.resolve()).as_posix()
     except ValueError:
         rel = path.as_posix()
     codes: list[str] = []

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from toolkit.document import Document, decode, parse
 from toolkit.errors import KbError
-from toolkit.fileio import write_atomic
+from toolkit.fileio import safe_resolve, write_atomic
 from toolkit.slug import docsify_base_slug, docsify_ids, github_ids, heading_options
 
 # An absolute URL or protocol-relative link: docsify leaves these alone (its isAbsolutePath).
@@ -163,7 +163,7 @@ class Site:
     def relative(self, path: Path) -> str | None:
         """Site-relative POSIX path of a file, or None when it is outside the site."""
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            return safe_resolve(path).relative_to(self.root).as_posix()
         except ValueError:
             return None
 
@@ -187,6 +187,8 @@ class Site:
             return self._ids[rel]
         if rel not in self.files:
             return None
+        if not safe_resolve(self.root / rel).is_relative_to(self.root):
+            return None  # a symlink out of the site: never read outside the root
         try:
             data = (self.root / rel).read_bytes()
         except OSError:
