@@ -44,7 +44,9 @@ def install_node_packages() -> Path:
             (NODE_HOME / "package.json").write_bytes(spec)
             subprocess.run(
                 ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"],
-                cwd=NODE_HOME, check=True, timeout=900,
+                cwd=NODE_HOME,
+                check=True,
+                timeout=900,
             )
             stamp.write_text(digest)
     return NODE_HOME / "node_modules"

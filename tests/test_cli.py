@@ -22,7 +22,9 @@ def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     content = tmp_path / "content"
     (content / "part").mkdir(parents=True)
     (content / "README.md").write_text(
-        "# 首页\n\n* [部分](/part/)\n* [注意力](/part/a.md?id=_1注意力)\n* [坏](/part/a.md?id=nope)\n",
+        "# 首页\n\n* [部分](/part/)\n"
+        "* [注意力](/part/a.md?id=_1注意力)\n"
+        "* [坏](/part/a.md?id=nope)\n",
         encoding="utf-8",
     )
     (content / "part" / "README.md").write_text("# 部分\n\n[页](/part/a.md)\n", encoding="utf-8")
@@ -46,7 +48,9 @@ def test_clean_book_exits_0(book: Path, capsys: pytest.CaptureFixture[str]) -> N
 def test_findings_exit_1_with_text_lines(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = _run(capsys, "lint")
     assert status == 1
-    assert out == "content/README.md:5:3: ANC001 anchor 'nope' not found in part/a.md (docsify ids)\n"
+    assert (
+        out == "content/README.md:5:3: ANC001 anchor 'nope' not found in part/a.md (docsify ids)\n"
+    )
 
 
 def test_json_format(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -68,7 +72,10 @@ def test_sarif_validates_against_schema(book: Path, capsys: pytest.CaptureFixtur
     jsonschema.validate(log, json.loads(SCHEMA.read_text(encoding="utf-8")))
     result = log["runs"][0]["results"][0]
     assert result["ruleId"] == "ANC001"
-    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 5, "startColumn": 3}
+    assert result["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 5,
+        "startColumn": 3,
+    }
 
 
 def test_select_and_ignore_by_prefix(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,7 +92,9 @@ def test_config_select_and_per_file_ignores(book: Path, capsys: pytest.CaptureFi
     assert _run(capsys, "lint")[0] == 0
 
 
-def test_unknown_config_key_is_a_clear_error(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_config_key_is_a_clear_error(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (book / "pyproject.toml").write_text('[tool.kb]\nselct = ["ANC"]\n', encoding="utf-8")
     status, _, err = _run(capsys, "lint")
     assert status == 2
@@ -97,15 +106,22 @@ def test_statistics(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert out.split() == ["1", "ANC001", "anchor-not-found", "[*]"] or "ANC001" in out
 
 
-def test_fix_rewrites_atomically_and_keeps_mode(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fix_rewrites_atomically_and_keeps_mode(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     readme = book / "content" / "README.md"
-    readme.write_text("# 首页\r\n\r\n* [注意力](/part/a.md?id=_1注意力)\r\n* [部分](/part)\r\n", "utf-8")
+    readme.write_text(
+        "# 首页\r\n\r\n* [注意力](/part/a.md?id=_1注意力)\r\n* [部分](/part)\r\n", "utf-8"
+    )
     readme.chmod(0o640)
     status, out, err = _run(capsys, "lint", "--fix")
     assert status == 1
     assert "fixed 1 problem in content/README.md" in err
     assert out == ""
-    assert readme.read_bytes() == "# 首页\r\n\r\n* [注意力](/part/a.md?id=_1注意力)\r\n* [部分](/part/)\r\n".encode()
+    assert (
+        readme.read_bytes()
+        == "# 首页\r\n\r\n* [注意力](/part/a.md?id=_1注意力)\r\n* [部分](/part/)\r\n".encode()
+    )
     assert readme.stat().st_mode & 0o777 == 0o640
     assert _run(capsys, "lint", "--fix")[0] == 0
 

@@ -65,7 +65,9 @@ def test_crlf_and_bom_give_the_same_positions() -> None:
     )
     cr = parse(decode(text.replace("\n", "\r").encode(), Path("c.md")).text, Path("c.md"))
     for other in (crlf, cr):
-        assert [(l.line, l.column) for l in other.links] == [(l.line, l.column) for l in plain.links]
+        assert [(link.line, link.column) for link in other.links] == [
+            (link.line, link.column) for link in plain.links
+        ]
         assert [(f.line, f.column) for f in other.formulas] == [
             (f.line, f.column) for f in plain.formulas
         ]
@@ -87,7 +89,10 @@ def test_mixed_line_ends_are_detected() -> None:
 def test_headings_have_levels_text_and_lines() -> None:
     doc = _doc("# 页\n\n## 1.Attention\n\n### 1.1 什么是 **GQA**？\n\nSetext\n======\n")
     assert [(h.level, h.text, h.line) for h in doc.headings] == [
-        (1, "页", 1), (2, "1.Attention", 3), (3, "1.1 什么是 GQA？", 5), (1, "Setext", 7),
+        (1, "页", 1),
+        (2, "1.Attention", 3),
+        (3, "1.1 什么是 GQA？", 5),
+        (1, "Setext", 7),
     ]
     assert doc.headings[2].html == "1.1 什么是 <strong>GQA</strong>？"
 
@@ -96,7 +101,9 @@ def test_formulas_inline_display_and_positions() -> None:
     text = "前 $a+b$ 中 $$c$$ 后\n\n$$\n\\frac{1}{2}\n$$\n\n| x | $y$ |\n|---|---|\n| 1 | 2 |\n"
     doc = _doc(text)
     assert [(f.tex, f.display, f.in_table) for f in doc.formulas] == [
-        ("a+b", False, False), ("c", True, False), ("\n\\frac{1}{2}\n", True, False),
+        ("a+b", False, False),
+        ("c", True, False),
+        ("\n\\frac{1}{2}\n", True, False),
         ("y", False, True),
     ]
     assert (doc.formulas[0].line, doc.formulas[0].column) == _at(text, "$a+b$")
@@ -117,8 +124,11 @@ def test_escaped_dollar_is_text() -> None:
 
 def test_image_html_and_autolink_kinds() -> None:
     doc = _doc('![图](a.png "t") <https://x.org> <a href="b.md">b</a>\n\n<img src="c.png">\n')
-    assert [(l.kind, l.target) for l in doc.links] == [
-        ("image", "a.png"), ("autolink", "https://x.org"), ("html", "b.md"), ("html", "c.png"),
+    assert [(link.kind, link.target) for link in doc.links] == [
+        ("image", "a.png"),
+        ("autolink", "https://x.org"),
+        ("html", "b.md"),
+        ("html", "c.png"),
     ]
     assert doc.links[0].title == "t"
     html_link = doc.links[2]
@@ -128,7 +138,8 @@ def test_image_html_and_autolink_kinds() -> None:
 def test_comments_are_collected_with_trailing_flag() -> None:
     doc = _doc("<!-- kb-disable ANC001 -->\n\n* item <!-- kb-disable-line LNK001 -->\n")
     assert [(c.body, c.line, c.trailing) for c in doc.comments] == [
-        ("kb-disable ANC001", 1, False), ("kb-disable-line LNK001", 3, True),
+        ("kb-disable ANC001", 1, False),
+        ("kb-disable-line LNK001", 3, True),
     ]
 
 

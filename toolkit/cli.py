@@ -48,24 +48,38 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     lint.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH",
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
         help="Markdown files or folders (default: the site root from [tool.kb])",
     )
     lint.add_argument("--format", choices=FORMATS, default="text", help="output format")
     lint.add_argument(
-        "--select", action="append", type=_codes, default=[], metavar="CODES",
+        "--select",
+        action="append",
+        type=_codes,
+        default=[],
+        metavar="CODES",
         help="report only codes starting with these prefixes (comma-separated, repeatable)",
     )
     lint.add_argument(
-        "--ignore", action="append", type=_codes, default=[], metavar="CODES",
+        "--ignore",
+        action="append",
+        type=_codes,
+        default=[],
+        metavar="CODES",
         help="do not report codes starting with these prefixes",
     )
-    lint.add_argument("--fix", action="store_true", help="apply safe fixes (files written atomically)")
+    lint.add_argument(
+        "--fix", action="store_true", help="apply safe fixes (files written atomically)"
+    )
     lint.add_argument(
         "--statistics", action="store_true", help="print counts per code instead of each finding"
     )
     lint.add_argument(
-        "--external", action="store_true",
+        "--external",
+        action="store_true",
         help="also check http(s) links over the network (concurrent, cached, time-limited)",
     )
     lint.add_argument("--explain", metavar="CODE", help="print the documentation of a code or name")
@@ -73,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", type=Path, metavar="FILE", help="pyproject.toml to read [tool.kb] from"
     )
     lint.add_argument(
-        "--no-cache", action="store_true",
+        "--no-cache",
+        action="store_true",
         help="do not read or write the heading-index cache (kept outside the repository)",
     )
     return parser

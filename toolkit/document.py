@@ -205,7 +205,9 @@ def read_document(path: Path) -> Document:
 # --- parsing -----------------------------------------------------------------
 
 
-def _track_positions(fn: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+def _track_positions(
+    fn: Callable[[StateInline, bool], bool],
+) -> Callable[[StateInline, bool], bool]:
     """Wrap an inline rule so every token it pushes records its source span in `meta`."""
 
     def rule(state: StateInline, silent: bool) -> bool:
@@ -220,7 +222,9 @@ def _track_positions(fn: Callable[[StateInline, bool], bool]) -> Callable[[State
     return rule
 
 
-def _math_stops_at_code(fn: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+def _math_stops_at_code(
+    fn: Callable[[StateInline, bool], bool],
+) -> Callable[[StateInline, bool], bool]:
     """Code spans win over math: the site protects `code` before it looks for `$`."""
 
     def rule(state: StateInline, silent: bool) -> bool:
@@ -338,9 +342,8 @@ class _Collector:
                 self._link(child, child.content, token.content, spans)
             elif child.type in ("math_inline", "math_inline_double"):
                 self._math_inline(child, token.content, spans, in_table)
-            elif child.type == "html_inline":
-                if span is not None:
-                    self._html(child.content, spans.to_offset(span[0]))
+            elif child.type == "html_inline" and span is not None:
+                self._html(child.content, spans.to_offset(span[0]))
             if child.type in ("text", "text_special", "code_inline") and link_stack:
                 link_stack[-1][1].append(child.content)
         self._stray_dollars(token.content, covered, spans)
@@ -380,8 +383,14 @@ class _Collector:
         tex_start = spans.to_offset(span[0] + delimiter) if span else -1
         pos = self.doc.position(start)
         self.doc.formulas.append(
-            Formula(token.content, token.type == "math_inline_double", pos.line, pos.column,
-                    tex_start, in_table)
+            Formula(
+                token.content,
+                token.type == "math_inline_double",
+                pos.line,
+                pos.column,
+                tex_start,
+                in_table,
+            )
         )
 
     def _math_block(self, token: Token) -> None:
@@ -410,12 +419,22 @@ class _Collector:
             end = self.doc.position(offset + match.end() - 1)
             line_text = self.lines[start.line - 1]
             trailing = bool(line_text[: start.column - 1].strip())
-            self.doc.comments.append(Comment(match.group(1).strip(), start.line, end.line, trailing))
+            self.doc.comments.append(
+                Comment(match.group(1).strip(), start.line, end.line, trailing)
+            )
         for name, value, at in _html_links(html):
             pos = self.doc.position(offset + at)
             self.doc.links.append(
-                Link("html", value, "", name, pos.line, pos.column, offset + at,
-                     offset + at + len(value))
+                Link(
+                    "html",
+                    value,
+                    "",
+                    name,
+                    pos.line,
+                    pos.column,
+                    offset + at,
+                    offset + at + len(value),
+                )
             )
 
 

@@ -72,7 +72,9 @@ def lint(paths: Sequence[Path], config: Config, options: Options) -> Result:
 
         pages = [item.page for item in loaded]
         result.findings.extend(
-            f for f in check_external_links(pages) if selected(f.code, options.select, options.ignore)
+            f
+            for f in check_external_links(pages)
+            if selected(f.code, options.select, options.ignore)
         )
     sites.save()
     result.findings.sort()
@@ -203,10 +205,7 @@ def _check_page(item: _Loaded, config: Config, options: Options) -> list[Finding
         findings.extend(family.check(item.page, item.site, config))
     findings = suppress.apply_suppressions(item.page, findings, ALL_RULES)
     ignored = _per_file_ignores(item.path, config)
-    return [
-        f for f in findings
-        if selected(f.code, options.select, options.ignore + ignored)
-    ]
+    return [f for f in findings if selected(f.code, options.select, options.ignore + ignored)]
 
 
 def _per_file_ignores(path: Path, config: Config) -> tuple[str, ...]:
@@ -227,9 +226,7 @@ def _apply_fixes(
     """Write every safe fix, then re-parse the changed files so the final check sees them."""
     changed: list[_Loaded] = []
     for item in loaded:
-        fixes = [
-            f.fix for f in _check_page(item, config, options) if f.fix is not None
-        ]
+        fixes = [f.fix for f in _check_page(item, config, options) if f.fix is not None]
         new_text, applied = apply_fixes(item.page.doc.text, fixes)
         if not applied:
             continue

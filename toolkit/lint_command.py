@@ -69,8 +69,13 @@ def _find_rule(code_or_name: str) -> Rule:
 
 def _family_of(rule: Rule) -> str:
     prefix = rule.code[:3]
-    return {"ANC": "anchors", "LNK": "links", "MTH": "formulas", "QST": "questions",
-            "SUP": "suppress"}.get(prefix, prefix.lower())
+    return {
+        "ANC": "anchors",
+        "LNK": "links",
+        "MTH": "formulas",
+        "QST": "questions",
+        "SUP": "suppress",
+    }.get(prefix, prefix.lower())
 
 
 def _section(text: str, rule: Rule) -> str:

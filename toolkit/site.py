@@ -180,7 +180,6 @@ class Site:
 
     # Heading index -----------------------------------------------------------
 
-
     def ids(self, rel: str) -> PageIds | None:
         """Heading ids of a page, from this run, the cache, or a fresh parse."""
         if rel in self._ids:
@@ -215,7 +214,8 @@ class Site:
     def dependents(self, changed: set[str]) -> list[str]:
         """Pages that link to any of `changed`: their anchors may have broken."""
         return [
-            rel for rel in self.pages()
+            rel
+            for rel in self.pages()
             if rel not in changed and (ids := self.ids(rel)) is not None and ids.targets & changed
         ]
 

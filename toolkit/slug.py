@@ -27,9 +27,7 @@ _MARKED_ESCAPE = re.compile(r"[<>\"']|&(?!#?\w+;)")
 _MARKED_ESCAPE_ALL = re.compile(r"[&<>\"']")
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
 # docsify 5 strips emoji before slugging.
-_EMOJI = re.compile(
-    "[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d\U0001f1e6-\U0001f1ff]"
-)
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d\U0001f1e6-\U0001f1ff]")
 
 
 def marked_escape(text: str, *, encode: bool = False) -> str:
@@ -99,9 +97,13 @@ def render_text(children: Sequence[Token]) -> str:
     """The plain text of inline tokens, as a reader sees it."""
     out: list[str] = []
     for token in children:
-        if token.type in ("text", "text_special", "code_inline"):
-            out.append(token.content)
-        elif token.type in ("math_inline", "math_inline_double"):
+        if token.type in (
+            "text",
+            "text_special",
+            "code_inline",
+            "math_inline",
+            "math_inline_double",
+        ):
             out.append(token.content)
         elif token.type in ("softbreak", "hardbreak"):
             out.append(" ")
@@ -146,7 +148,9 @@ def heading_options(html: str) -> HeadingOptions:
             else:
                 ignore = True
     custom = config.get("id")
-    return HeadingOptions(title, custom if custom and custom != "true" else None, ignore, ignore_all)
+    return HeadingOptions(
+        title, custom if custom and custom != "true" else None, ignore, ignore_all
+    )
 
 
 def docsify_base_slug(text: str, version: int = 4) -> str:

@@ -11,12 +11,15 @@ from toolkit.findings import Finding, Severity
 from toolkit.rules import Page, Rule
 
 UNKNOWN_CODE = Rule(
-    "SUP001", "suppression-unknown-code",
+    "SUP001",
+    "suppression-unknown-code",
     "A `kb-disable` comment names no code or an unknown code.",
 )
 UNUSED_SUPPRESSION = Rule(
-    "SUP002", "suppression-unused",
-    "A `kb-disable` comment suppresses nothing: remove it.", severity=Severity.WARNING,
+    "SUP002",
+    "suppression-unused",
+    "A `kb-disable` comment suppresses nothing: remove it.",
+    severity=Severity.WARNING,
 )
 RULES = (UNKNOWN_CODE, UNUSED_SUPPRESSION)
 
@@ -55,8 +58,12 @@ def apply_suppressions(
         if not suppression.used:
             codes = ", ".join(sorted(suppression.codes))
             kept.append(
-                page.finding(UNUSED_SUPPRESSION, suppression.line, suppression.column,
-                             f"kb-disable for {codes} suppresses nothing here")
+                page.finding(
+                    UNUSED_SUPPRESSION,
+                    suppression.line,
+                    suppression.column,
+                    f"kb-disable for {codes} suppresses nothing here",
+                )
             )
     return kept + problems
 
@@ -79,14 +86,22 @@ def _parse(
         unknown = sorted(c for c in codes if c not in rules)
         if not codes or unknown:
             what = f"unknown code {', '.join(unknown)}" if unknown else "no code"
-            problems.append(page.finding(UNKNOWN_CODE, comment.line, column,
-                                         f"kb-{kind} names {what}; name the codes to disable"))
+            problems.append(
+                page.finding(
+                    UNKNOWN_CODE,
+                    comment.line,
+                    column,
+                    f"kb-{kind} names {what}; name the codes to disable",
+                )
+            )
             codes -= set(unknown)
             if not codes:
                 continue
         if kind == "disable-next-line":
             target = _next_content_line(lines, comment.end_line)
-            suppressions.append(_Suppression(frozenset(codes), target, target, comment.line, column))
+            suppressions.append(
+                _Suppression(frozenset(codes), target, target, comment.line, column)
+            )
         elif kind == "disable-line":
             suppressions.append(
                 _Suppression(frozenset(codes), comment.line, comment.end_line, comment.line, column)

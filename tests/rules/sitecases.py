@@ -22,15 +22,21 @@ def cases(family: str) -> list[Path]:
     return sorted(p for p in (FIXTURES / family).iterdir() if p.is_dir())
 
 
-def _lint(site: Path, prefix: str, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
+def _lint(
+    site: Path, prefix: str, capsys: pytest.CaptureFixture[str], *extra: str
+) -> tuple[int, str]:
     capsys.readouterr()
     status = main(["lint", "--no-cache", "--select", prefix, *extra, "."])
     return status, capsys.readouterr().out
 
 
 def run_case(
-    case: Path, prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str], update: bool,
+    case: Path,
+    prefix: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    update: bool,
 ) -> None:
     """Lint a copy of the case; compare findings, then fixes and their idempotence."""
     site = tmp_path / case.name
@@ -54,7 +60,9 @@ def run_case(
     _lint(site, prefix, capsys, "--fix")
     for sidecar in fixed:
         source = site / sidecar.relative_to(case).with_suffix("")
-        assert source.read_text(encoding="utf-8") == sidecar.read_text(encoding="utf-8"), source.name
+        assert source.read_text(encoding="utf-8") == sidecar.read_text(encoding="utf-8"), (
+            source.name
+        )
     before = {p: p.read_bytes() for p in site.rglob("*.md")}
     capsys.readouterr()
     main(["lint", "--no-cache", "--select", prefix, "--fix", "."])

@@ -11,7 +11,10 @@ from tests.rules.sitecases import cases, run_case
 
 @pytest.mark.parametrize("case", cases("suppress"), ids=lambda p: p.name)
 def test_suppress(
-    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str], update_expected: bool,
+    case: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    update_expected: bool,
 ) -> None:
     run_case(case, "SUP", tmp_path, monkeypatch, capsys, update_expected)

@@ -46,7 +46,8 @@ class Page:
 class RuleFamily(Protocol):
     """A module with a RULES tuple and a pure `check` function."""
 
-    RULES: tuple[Rule, ...]
+    @property
+    def RULES(self) -> tuple[Rule, ...]: ...  # noqa: N802 (a module constant)
 
     def check(self, page: Page, site: Site, config: Config) -> Iterator[Finding]: ...
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 import unicodedata
 from collections.abc import Iterator
 from urllib.parse import quote
@@ -15,16 +14,20 @@ from toolkit.rules.linkroutes import RoutedLink, routed_links
 from toolkit.site import Site
 
 ANCHOR_NOT_FOUND = Rule(
-    "ANC001", "anchor-not-found",
-    "A link's `?id=` or `#fragment` names no heading of its target page.", fixable=True,
+    "ANC001",
+    "anchor-not-found",
+    "A link's `?id=` or `#fragment` names no heading of its target page.",
+    fixable=True,
 )
 ANCHOR_TO_REPEATED_HEADING = Rule(
-    "ANC002", "anchor-to-repeated-heading",
+    "ANC002",
+    "anchor-to-repeated-heading",
     "A link points at a heading whose text repeats on its page, so its id depends on order.",
     severity=Severity.WARNING,
 )
 ANCHOR_TO_MATH_HEADING = Rule(
-    "ANC003", "anchor-to-math-heading",
+    "ANC003",
+    "anchor-to-math-heading",
     "A link points at a heading containing math, whose id depends on KaTeX's output.",
     severity=Severity.WARNING,
 )
@@ -48,13 +51,17 @@ def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
             yield _not_found(page, routed, anchor, target, known)
         elif routed.profile == "docsify" and anchor in ids.repeated:
             yield page.finding(
-                ANCHOR_TO_REPEATED_HEADING, routed.link.line, routed.link.column,
+                ANCHOR_TO_REPEATED_HEADING,
+                routed.link.line,
+                routed.link.column,
                 f"'{anchor}' in {target} is the id of a heading whose text repeats on that page; "
                 "adding or removing one of them changes it",
             )
         elif routed.profile == "docsify" and anchor in ids.math:
             yield page.finding(
-                ANCHOR_TO_MATH_HEADING, routed.link.line, routed.link.column,
+                ANCHOR_TO_MATH_HEADING,
+                routed.link.line,
+                routed.link.column,
                 f"'{anchor}' in {target} is the id of a heading with math: it depends on KaTeX's "
                 "output; remove the math from the heading",
             )
@@ -63,7 +70,8 @@ def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
 def _comparable(anchor: str) -> str:
     """An id with case, spaces and punctuation removed: two ids this close mean the same heading."""
     return "".join(
-        c for c in unicodedata.normalize("NFKC", anchor).casefold()
+        c
+        for c in unicodedata.normalize("NFKC", anchor).casefold()
         if unicodedata.category(c)[0] in "LN"
     )
 
@@ -76,10 +84,17 @@ def _not_found(
     close = same or difflib.get_close_matches(anchor, list(dict.fromkeys(known)), n=3, cutoff=0.6)
     where = "this page" if routed.route.path is None else target
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    fix = _anchor_fix(page, link.target, link.target_start, anchor, same[0]) if len(same) == 1 else None
+    fix = (
+        _anchor_fix(page, link.target, link.target_start, anchor, same[0])
+        if len(same) == 1
+        else None
+    )
     return page.finding(
-        ANCHOR_NOT_FOUND, link.line, link.column,
-        f"anchor '{anchor}' not found in {where} ({routed.profile} ids){hint}", fix,
+        ANCHOR_NOT_FOUND,
+        link.line,
+        link.column,
+        f"anchor '{anchor}' not found in {where} ({routed.profile} ids){hint}",
+        fix,
     )
 
 
@@ -87,10 +102,11 @@ def _anchor_fix(page: Page, target: str, start: int, anchor: str, new: str) -> F
     """Replace the anchor inside the written target, if it is written there as such."""
     if start < 0:
         return None
+    if page.doc.text[start : start + len(target)] != target:
+        return None
     for written in (anchor, quote(anchor, safe="")):
-        match = None
-        for match in re.finditer(re.escape(written), target):
-            pass
-        if match is not None and page.doc.text[start : start + len(target)] == target:
-            return Fix(start + match.start(), start + match.end(), new)
+        # The anchor is the last part of the target: `/a.md?id=x` or `/a#x`.
+        at = target.rfind(written)
+        if at >= 0:
+            return Fix(start + at, start + at + len(written), new)
     return None

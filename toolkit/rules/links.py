@@ -15,16 +15,19 @@ LINK_TARGET_MISSING = Rule(
     "LNK001", "link-target-missing", "A link names a page, folder or image that does not exist."
 )
 FOLDER_WITHOUT_SLASH = Rule(
-    "LNK002", "folder-link-without-slash",
+    "LNK002",
+    "folder-link-without-slash",
     "`/dir` names `dir.md` in docsify; only `dir/README.md` exists, so write `/dir/`.",
     fixable=True,
 )
 LINK_CASE_MISMATCH = Rule(
-    "LNK003", "link-case-mismatch",
+    "LNK003",
+    "link-case-mismatch",
     "A link matches a file only when case is ignored: it breaks on Linux and on the web.",
 )
 LINK_UNENCODED = Rule(
-    "LNK004", "link-unencoded-characters",
+    "LNK004",
+    "link-unencoded-characters",
     "A link target holds whitespace or characters that must be percent-encoded.",
 )
 LINK_OUTSIDE_ROOT = Rule(
@@ -32,7 +35,8 @@ LINK_OUTSIDE_ROOT = Rule(
 )
 LINK_EMPTY = Rule("LNK006", "link-empty", "A link has an empty target (`[text]()` or `#`).")
 LINK_RESOLVES_DIFFERENTLY = Rule(
-    "LNK007", "link-resolves-differently",
+    "LNK007",
+    "link-resolves-differently",
     "A relative link lands on different files in docsify (from the site root) and on GitHub "
     "(from the file).",
     severity=Severity.WARNING,
@@ -41,12 +45,19 @@ LINK_TO_EMPTY_PAGE = Rule(
     "LNK008", "link-to-empty-page", "A link names an empty page, which docsify shows as 404."
 )
 EXTERNAL_LINK_BROKEN = Rule(
-    "LNK009", "external-link-broken",
+    "LNK009",
+    "external-link-broken",
     "An http(s) link does not answer with success (checked only with `--external`).",
 )
 RULES = (
-    LINK_TARGET_MISSING, FOLDER_WITHOUT_SLASH, LINK_CASE_MISMATCH, LINK_UNENCODED,
-    LINK_OUTSIDE_ROOT, LINK_EMPTY, LINK_RESOLVES_DIFFERENTLY, LINK_TO_EMPTY_PAGE,
+    LINK_TARGET_MISSING,
+    FOLDER_WITHOUT_SLASH,
+    LINK_CASE_MISMATCH,
+    LINK_UNENCODED,
+    LINK_OUTSIDE_ROOT,
+    LINK_EMPTY,
+    LINK_RESOLVES_DIFFERENTLY,
+    LINK_TO_EMPTY_PAGE,
     EXTERNAL_LINK_BROKEN,
 )
 
@@ -64,7 +75,9 @@ def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
             bad = _MUST_ENCODE.search(link.target)
             assert bad is not None
             yield page.finding(
-                LINK_UNENCODED, link.line, link.column,
+                LINK_UNENCODED,
+                link.line,
+                link.column,
                 f"target {link.target!r} holds {bad.group(0)!r}: percent-encode it "
                 "(a space is %20, a lone % is %25)",
             )
@@ -84,7 +97,9 @@ def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iter
     link = routed.link
     if path == ".." or path.startswith("../"):
         yield page.finding(
-            LINK_OUTSIDE_ROOT, link.line, link.column,
+            LINK_OUTSIDE_ROOT,
+            link.line,
+            link.column,
             f"{link.target!r} resolves to {path}, outside the site root",
         )
         return
@@ -103,7 +118,9 @@ def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iter
         and site.exists(folder_readme)
     ):
         yield page.finding(
-            FOLDER_WITHOUT_SLASH, link.line, link.column,
+            FOLDER_WITHOUT_SLASH,
+            link.line,
+            link.column,
             f"{link.target!r} names {path}, which does not exist; "
             f"the folder needs a trailing slash to show {folder_readme}",
             _slash_fix(page, link.target, link.target_start, routed.route.bare),
@@ -112,13 +129,17 @@ def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iter
     actual = site.case_insensitive_match(path)
     if actual is not None:
         yield page.finding(
-            LINK_CASE_MISMATCH, link.line, link.column,
+            LINK_CASE_MISMATCH,
+            link.line,
+            link.column,
             f"{link.target!r} names {path}, but the file is {actual}",
         )
         return
     what = "image" if link.kind == "image" else "page" if path.endswith(".md") else "file"
     yield page.finding(
-        LINK_TARGET_MISSING, link.line, link.column,
+        LINK_TARGET_MISSING,
+        link.line,
+        link.column,
         f"{what} {path} not found (link {link.target!r})",
     )
 
@@ -133,7 +154,9 @@ def _check_relative(page: Page, routed: RoutedLink) -> Iterator[Finding]:
     github = github_route(link.target, routed.page).path
     if docsify != github and github is not None:
         yield page.finding(
-            LINK_RESOLVES_DIFFERENTLY, link.line, link.column,
+            LINK_RESOLVES_DIFFERENTLY,
+            link.line,
+            link.column,
             f"{link.target!r} is {docsify} in docsify but {github} on GitHub; "
             "write it from the site root with a leading '/'",
         )
