@@ -341,7 +341,9 @@ def _request(
     except HTTPError as error:
         try:
             return _Answer(
-                error.code, str(error.reason), error.headers.get("Location"),
+                error.code,
+                str(error.reason),
+                error.headers.get("Location"),
                 error.headers.get("Retry-After"),
             )
         finally:
@@ -413,7 +415,7 @@ def _load_cache(path: Path, settings: ExternalSettings) -> dict[str, tuple[_Outc
     urls = data.get("urls")
     now = time.time()
     fresh: dict[str, tuple[_Outcome, float]] = {}
-    for url, entry in (urls.items() if isinstance(urls, dict) else ()):
+    for url, entry in urls.items() if isinstance(urls, dict) else ():
         if not isinstance(entry, dict):
             continue
         ok, detail, at = entry.get("ok"), entry.get("detail"), entry.get("checked")
