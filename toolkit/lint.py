@@ -68,12 +68,14 @@ def lint(paths: Sequence[Path], config: Config, options: Options) -> Result:
     for item in loaded:
         result.findings.extend(_check_page(item, config, options))
     if options.external:
-        from toolkit.external import check_external_links
+        from toolkit.external import ExternalSettings, check_external_links
 
         pages = [item.page for item in loaded]
         result.findings.extend(
             f
-            for f in check_external_links(pages)
+            for f in check_external_links(
+                pages, settings=ExternalSettings(use_cache=options.use_cache)
+            )
             if selected(f.code, options.select, options.ignore)
         )
     sites.save()
