@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from itertools import chain
 from pathlib import Path
@@ -50,10 +51,10 @@ def run_lint(args: argparse.Namespace) -> int:
 def explain(code_or_name: str) -> str:
     """The documentation section of one code, or its summary when the docs are not installed."""
     rule = _find_rule(code_or_name)
-    family = _family_of(rule)
+    family = family_of(rule)
     doc = DOCS / f"{family}.md"
     if doc.is_file():
-        section = _section(doc.read_text(encoding="utf-8"), rule)
+        section = doc_section(doc.read_text(encoding="utf-8"), rule)
         if section:
             return section
     fix = "yes" if rule.fixable else "no"
@@ -67,7 +68,8 @@ def _find_rule(code_or_name: str) -> Rule:
     raise KbError(f"unknown code {code_or_name!r}; codes are listed in docs/rules/")
 
 
-def _family_of(rule: Rule) -> str:
+def family_of(rule: Rule) -> str:
+    """The rule family a code belongs to, named as its docs and fixture folders are."""
     prefix = rule.code[:3]
     return {
         "ANC": "anchors",
@@ -78,12 +80,19 @@ def _family_of(rule: Rule) -> str:
     }.get(prefix, prefix.lower())
 
 
-def _section(text: str, rule: Rule) -> str:
+_CODE_HEADING = re.compile(r"## [A-Z]{3}[0-9]{3} ")
+
+
+def doc_section(text: str, rule: Rule) -> str:
+    """The `## CODE name` section of a rule page, up to the next code's heading."""
     lines = text.split("\n")
     heading = f"## {rule.code} {rule.name}"
     try:
         start = lines.index(heading)
     except ValueError:
         return ""
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    # Examples hold `## …` lines inside code blocks: only a code heading ends the section.
+    end = next(
+        (i for i in range(start + 1, len(lines)) if _CODE_HEADING.match(lines[i])), len(lines)
+    )
     return "\n".join(lines[start:end]).rstrip() + "\n"
