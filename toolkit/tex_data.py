@@ -131,20 +131,38 @@ class LexError(Exception):
 def lex(tex: str) -> tuple[tuple[str, int], ...]:
     """Tokens `(text, offset)` as KaTeX reads them; comments dropped. LexError on bad input."""
     tokens: list[tuple[str, int]] = []
-    pos, end = 0, len(tex)
-    match = _TOKEN.match
-    while pos < end:
-        m = match(tex, pos)
-        if m is None:
+    append = tokens.append
+    pos = 0
+    for m in _TOKEN.finditer(tex):
+        start = m.start()
+        if start != pos:
             raise LexError(pos, tex[pos])
-        text = m.group(6) or m.group(3) or ("\\ " if m.group(2) else " ")
-        if text == "%":
-            newline = tex.find("\n", m.end())
-            pos = end if newline < 0 else newline + 1
-            continue
-        tokens.append((text, pos))
+        text = m.group()
+        first = text[0]
+        if first == "\\" and len(text) > 1:
+            second = text[1]
+            if second in " \r\n\t":
+                text = "\\ "
+            elif second.isascii() and (second.isalpha() or second == "@"):
+                text = text.rstrip(" \r\n\t")
+        elif first in " \r\n\t":
+            text = " "
+        elif first == "%":
+            return tuple(tokens) + _lex_after_comment(tex, start)
+        append((text, start))
         pos = m.end()
+    if pos != len(tex):
+        raise LexError(pos, tex[pos])
     return tuple(tokens)
+
+
+def _lex_after_comment(tex: str, at: int) -> tuple[tuple[str, int], ...]:
+    """A `%` comment runs to the end of its line; lex what follows, keeping offsets."""
+    newline = tex.find("\n", at)
+    if newline < 0:
+        return ()
+    rest = lex(tex[newline + 1:])
+    return tuple((text, offset + newline + 1) for text, offset in rest)
 
 
 # --- characters typed with a Chinese input method ---------------------------------
