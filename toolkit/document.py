@@ -105,6 +105,32 @@ class Block:
     end_line: int
 
 
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    """An item of an ordered or bullet list: its number as written, its own text and links."""
+
+    ordered: bool
+    number: int | None
+    """The number as written (`3.` gives 3); None for a bullet item."""
+    list_index: int
+    """Items of one list share it; lists count from 0 in document order."""
+    depth: int
+    """0 for a list inside no other list."""
+    line: int
+    column: int
+    """Column of the marker (the number or the bullet)."""
+    marker_start: int
+    """Character offset of the number (or bullet) in Document.text; -1 when not found."""
+    marker_end: int
+    """Offset just past the digits (or the bullet)."""
+    text: str
+    """Plain text of the item's own paragraphs (nested lists excluded), one line per paragraph."""
+    blocks: int
+    """How many blocks sit directly in the item (paragraphs, nested lists, code, ...)."""
+    links: tuple[Link, ...]
+    """Links in the item's own paragraphs."""
+
+
 @dataclass(slots=True)
 class Document:
     """One Markdown file, parsed once."""
@@ -121,6 +147,8 @@ class Document:
     comments: list[Comment] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)
+    list_items: list[ListItem] = field(default_factory=list)
+    """Items of every list, in document order (for rules on question-list pages)."""
 
     @property
     def lines(self) -> list[str]:
@@ -277,6 +305,7 @@ class _Collector:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.lines = doc.text.split("\n")
+        self._lists = _ListCollector(doc, self.lines)
 
     def collect(self, tokens: list[Token]) -> None:
         in_table = False
@@ -284,6 +313,7 @@ class _Collector:
         for token in tokens:
             if token.map is not None and token.nesting >= 0 and token.level == 0:
                 self.doc.blocks.append(Block(token.type, token.map[0] + 1, token.map[1]))
+            self._lists.see(token)
             if token.type == "table_open":
                 in_table = True
             elif token.type == "table_close":
@@ -295,12 +325,15 @@ class _Collector:
                 if heading_level:
                     self._heading(token, heading_level, spans)
                     heading_level = 0
+                links_before = len(self.doc.links)
                 self._inline(token, spans, in_table)
+                self._lists.inline(token, self.doc.links[links_before:])
             elif token.type in ("math_block", "math_block_label"):
                 self._math_block(token)
             elif token.type == "html_block":
                 assert token.map is not None
                 self._html(token.content, self.doc.line_starts[token.map[0]])
+        self.doc.list_items.sort(key=lambda item: (item.line, item.column))
 
     # Positions inside an inline token -------------------------------------
 
@@ -436,6 +469,99 @@ class _Collector:
                     offset + at + len(value),
                 )
             )
+
+
+@dataclass(slots=True)
+class _OpenItem:
+    ordered: bool
+    number: int | None
+    list_index: int
+    depth: int
+    level: int
+    line: int
+    column: int
+    marker_start: int
+    marker_end: int
+    texts: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    blocks: int = 0
+
+
+class _ListCollector:
+    """Follows list tokens and turns each list item into a ListItem."""
+
+    def __init__(self, doc: Document, lines: list[str]) -> None:
+        self.doc = doc
+        self.lines = lines
+        self.lists: list[tuple[int, bool]] = []
+        self.items: list[_OpenItem] = []
+        self.count = 0
+        # Where on a line to look for the next marker: `1. 1. x` opens two items on one line.
+        self.search_from: dict[int, int] = {}
+
+    def see(self, token: Token) -> None:
+        if self.items and token.level == self.items[-1].level + 1 and token.nesting >= 0:
+            self.items[-1].blocks += 1
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            self.lists.append((self.count, token.type == "ordered_list_open"))
+            self.count += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close") and self.lists:
+            self.lists.pop()
+        elif token.type == "list_item_open" and self.lists and token.map is not None:
+            self._open(token)
+        elif token.type == "list_item_close" and self.items:
+            self._close(self.items.pop())
+
+    def inline(self, token: Token, links: list[Link]) -> None:
+        if self.items:
+            self.items[-1].texts.append(render_text(token.children or []))
+            self.items[-1].links.extend(links)
+
+    def _open(self, token: Token) -> None:
+        assert token.map is not None
+        list_index, ordered = self.lists[-1]
+        line_index = token.map[0]
+        line = self.lines[line_index]
+        marker = token.info + token.markup if ordered else token.markup
+        column = line.find(marker, self.search_from.get(line_index, 0))
+        if column >= 0:
+            self.search_from[line_index] = column + len(marker)
+            start = self.doc.line_starts[line_index] + column
+            end = start + (len(token.info) if ordered else 1)
+        else:
+            column = len(line) - len(line.lstrip())
+            start = end = -1
+        number = int(token.info) if ordered and token.info.isdigit() else None
+        self.items.append(
+            _OpenItem(
+                ordered,
+                number,
+                list_index,
+                len(self.lists) - 1,
+                token.level,
+                line_index + 1,
+                column + 1,
+                start,
+                end,
+            )
+        )
+
+    def _close(self, item: _OpenItem) -> None:
+        self.doc.list_items.append(
+            ListItem(
+                item.ordered,
+                item.number,
+                item.list_index,
+                item.depth,
+                item.line,
+                item.column,
+                item.marker_start,
+                item.marker_end,
+                "\n".join(item.texts),
+                item.blocks,
+                tuple(item.links),
+            )
+        )
 
 
 # --- inline positions ---------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from toolkit import suppress
@@ -14,6 +14,7 @@ from toolkit.document import SourceText, decode, encode, parse
 from toolkit.errors import KbError
 from toolkit.fileio import safe_resolve, write_atomic
 from toolkit.findings import Finding, Fix
+from toolkit.relink import moved_ids, rewrite_links
 from toolkit.rules import FAMILIES, RULES_BY_CODE, Page, Rule
 from toolkit.site import Site, default_cache_path, iter_markdown
 
@@ -225,11 +226,11 @@ def _per_file_ignores(path: Path, config: Config) -> tuple[str, ...]:
 def _apply_fixes(
     loaded: list[_Loaded], sites: _Sites, config: Config, options: Options, result: Result
 ) -> list[_Loaded]:
-    """Write every safe fix, then re-parse the changed files so the final check sees them."""
-    changed: list[_Loaded] = []
-    for item in loaded:
-        fixes = [f.fix for f in _check_page(item, config, options) if f.fix is not None]
-        new_text, applied = apply_fixes(item.page.doc.text, fixes)
+    """Write every safe fix, point links at heading ids that moved, and re-parse what changed."""
+    items = list(loaded)
+    for index in range(len(items)):
+        item = items[index]
+        new_text, applied = _fix_passes(item, config, options)
         if not applied:
             continue
         if item.source.newline is None:
@@ -237,18 +238,56 @@ def _apply_fixes(
                 f"{item.page.display}: mixes line-end styles; not fixed (normalise line ends first)"
             )
             continue
-        data = encode(item.source, new_text)
-        write_atomic(item.path, data)
-        result.fixed[item.page.display] = applied
-        changed.append(item)
-    if not changed:
-        return loaded
-    reloaded: list[_Loaded] = []
-    for item in loaded:
-        again = _load(item.path, sites, config, result) if item in changed else item
-        if again is not None:
-            reloaded.append(again)
-    return reloaded
+        write_atomic(item.path, encode(item.source, new_text))
+        result.fixed[item.page.display] = result.fixed.get(item.page.display, 0) + applied
+        again = _load(item.path, sites, config, result)
+        if again is None:
+            continue
+        items[index] = again
+        _relink(item, again, items, sites, config, result)
+    return items
+
+
+_MAX_FIX_PASSES = 10
+
+
+def _fix_passes(item: _Loaded, config: Config, options: Options) -> tuple[str, int]:
+    """Apply fixes and re-check in memory until none is left: overlapping fixes need passes."""
+    text, total = item.page.doc.text, 0
+    current = item
+    for _ in range(_MAX_FIX_PASSES):
+        fixes = [f.fix for f in _check_page(current, config, options) if f.fix is not None]
+        text, applied = apply_fixes(text, fixes)
+        if not applied:
+            break
+        total += applied
+        doc = parse(text, item.path)
+        current.site.remember(item.page.rel, encode(item.source, text), doc)
+        current = replace(current, page=replace(current.page, doc=doc))
+    return text, total
+
+
+def _relink(
+    before: _Loaded,
+    after: _Loaded,
+    items: list[_Loaded],
+    sites: _Sites,
+    config: Config,
+    result: Result,
+) -> None:
+    """Rewrite links anywhere in the site that named a heading id the fixes changed."""
+    moves = moved_ids(before.page.doc, after.page.doc, config.docsify_version)
+    if not moves:
+        return
+    rewritten = rewrite_links(after.site, after.page.rel, moves, after.page.profiles)
+    result.errors.extend(rewritten.errors)
+    touched = {path.resolve() for path in rewritten.files}
+    for path, count in rewritten.files.items():
+        display = display_path(path)
+        result.fixed[display] = result.fixed.get(display, 0) + count
+    for index, item in enumerate(items):
+        if item.path.resolve() in touched:
+            items[index] = _load(item.path, sites, config, result) or item
 
 
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int]:

@@ -53,9 +53,9 @@ class RuleFamily(Protocol):
 
 
 def _families() -> tuple[RuleFamily, ...]:
-    from toolkit.rules import anchors, links
+    from toolkit.rules import anchors, links, questions
 
-    return (anchors, links)
+    return (anchors, links, questions)
 
 
 FAMILIES: tuple[RuleFamily, ...] = _families()

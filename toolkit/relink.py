@@ -1,0 +1,139 @@
+"""Keep links working when `--fix` changes heading ids: rewrite every link to an old id."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from toolkit.document import Document, decode, encode, parse
+from toolkit.errors import KbError
+from toolkit.fileio import write_atomic
+from toolkit.rules import Page
+from toolkit.rules.linkroutes import routed_links
+from toolkit.site import Site
+from toolkit.slug import docsify_ids, github_ids
+
+# What a bare anchor may not hold inside a link target (the link rules' LNK004).
+_MUST_ENCODE = re.compile(r"[\s<>\"{}|\\^`()]|%(?![0-9A-Fa-f]{2})")
+
+Moves = Mapping[str, Mapping[str, str]]
+"""Per profile (`docsify`, `github`): old heading id to new heading id."""
+
+
+@dataclass
+class Rewritten:
+    """Files whose links were rewritten (with how many links each), and files left alone."""
+
+    files: dict[Path, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+def moved_ids(
+    before: Document, after: Document, docsify_version: int = 4
+) -> dict[str, dict[str, str]]:
+    """Ids that changed, heading by heading; nothing when the heading count changed."""
+    if len(before.headings) != len(after.headings):
+        return {}
+    pairs = {
+        "docsify": (
+            docsify_ids([h.html for h in before.headings], docsify_version),
+            docsify_ids([h.html for h in after.headings], docsify_version),
+        ),
+        "github": (
+            github_ids(h.text for h in before.headings),
+            github_ids(h.text for h in after.headings),
+        ),
+    }
+    moves: dict[str, dict[str, str]] = {}
+    for profile, (old, new) in pairs.items():
+        changed = {o: n for o, n in zip(old, new, strict=True) if o != n}
+        if changed:
+            moves[profile] = changed
+    return moves
+
+
+def rewrite_links(site: Site, target: str, moves: Moves, profiles: tuple[str, ...]) -> Rewritten:
+    """Point every link of the site that named a moved id of page `target` at its new id.
+
+    Each file is written atomically with its BOM and line ends; nothing but anchors changes.
+    """
+    done = Rewritten()
+    old_ids = {old for profile in profiles for old in moves.get(profile, {})}
+    if not old_ids:
+        return done
+    for rel in site.pages():
+        path = site.root / rel
+        try:
+            data = path.read_bytes()
+            source = decode(data, path)
+        except (OSError, KbError):
+            continue
+        # Cheap filter first: a link to an old id holds it, maybe percent-encoded.
+        if not any(old in unquote(source.text) for old in old_ids):
+            continue
+        doc = parse(source.text, path)
+        edits = _edits(Page(doc, rel, rel, profiles), target, moves)
+        if not edits:
+            continue
+        if source.newline is None:
+            done.errors.append(f"{rel}: mixes line-end styles; links to moved ids not rewritten")
+            continue
+        text = _splice(doc.text, edits)
+        new_data = encode(source, text)
+        write_atomic(path, new_data)
+        site.remember(rel, new_data, parse(text, path))
+        done.files[path] = len(edits)
+    return done
+
+
+def _edits(page: Page, target: str, moves: Moves) -> list[tuple[int, int, str]]:
+    edits: dict[int, tuple[int, int, str]] = {}
+    for routed in routed_links(page):
+        link = routed.link
+        anchor = routed.route.anchor
+        page_of_link = routed.route.path if routed.route.path is not None else routed.page
+        if link.target_start < 0 or not anchor or page_of_link != target:
+            continue
+        new = moves.get(routed.profile, {}).get(anchor)
+        if new is None or link.target_start in edits:
+            continue
+        edit = _anchor_edit(page.doc.text, link.target, link.target_start, anchor, new)
+        if edit is not None:
+            edits[link.target_start] = edit
+    return sorted(edits.values())
+
+
+def _anchor_edit(
+    text: str, written_target: str, start: int, anchor: str, new: str
+) -> tuple[int, int, str] | None:
+    """Replace the last occurrence of the anchor, as it is written, inside the link target."""
+    if text[start : start + len(written_target)] != written_target:
+        return None
+    for written, encoded in (
+        (anchor, False),
+        (quote(anchor, safe=""), True),
+        (quote(anchor), True),
+    ):
+        at = written_target.rfind(written)
+        if at < 0 or not written:
+            continue
+        if encoded:
+            replacement = quote(new, safe="")
+        else:
+            replacement = _MUST_ENCODE.sub(lambda m: quote(m.group(), safe=""), new)
+        return (start + at, start + at + len(written), replacement)
+    return None
+
+
+def _splice(text: str, edits: list[tuple[int, int, str]]) -> str:
+    pieces: list[str] = []
+    at = 0
+    for begin, end, replacement in edits:
+        pieces.append(text[at:begin])
+        pieces.append(replacement)
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
