@@ -68,7 +68,9 @@ class _Node:
 _END = frozenset({"}", "\\endgroup", "\\end", "\\right", "&"})
 _SCRIPT_TOKENS = frozenset({"\\limits", "\\nolimits", "^", "_", "'"})
 _SUBSCRIPTS = frozenset("₊₋₌₍₎₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ")
-_UNITS = frozenset("pt mm cm in bp pc dd cc nd nc sp px em ex mu".split())
+_UNITS = frozenset(
+    ["pt", "mm", "cm", "in", "bp", "pc", "dd", "cc", "nd", "nc", "sp", "px", "em", "ex", "mu"]
+)
 _COLOR = re.compile(r"#[a-f0-9]{3,4}|#[a-f0-9]{6}|#[a-f0-9]{8}|[a-f0-9]{6}|[a-z]+", re.I)
 _SIZE = re.compile(r"[-+]? *(?:$|\d+|\d+\.\d*|\.\d*) *[a-z]{0,2} *")
 _DEFS = frozenset({"\\def", "\\gdef", "\\edef", "\\xdef"})
@@ -320,7 +322,7 @@ class _Parser:
         scripts = self.scripts
         while True:
             if self.mode == "math":
-                while (tok := self.next or self.fetch())[0] == " ":
+                while (self.next or self.fetch())[0] == " ":
                     self.next = None
             text, pos = self.next or self.fetch()
             if text in _END or text == break_on:
@@ -484,7 +486,8 @@ class _Parser:
         if kind == "primitive":
             group = self.parse_group(f"argument to '{func}'")
             if group is None:
-                raise _Fail(d.MISSING_ARGUMENT, self.fetch()[1], f"`{func}` is missing its argument")
+                raise _Fail(d.MISSING_ARGUMENT, self.fetch()[1],
+                            f"`{func}` is missing its argument")
             return group
         mode = "text" if kind == "hbox" else kind if kind in ("math", "text") else None
         if self.scan_argument(optional) is None:
@@ -578,15 +581,15 @@ class _Parser:
         elif func in _DEFS:
             self.define_macro(func, pos)
         elif func == "\\let":
-            name = self.pop()
-            if not name[0].startswith("\\") or len(name[0]) == 1:
-                raise _Fail(d.INVALID_ARGUMENT, name[1], "`\\let` needs a command name to define")
+            target = self.pop()
+            if not target[0].startswith("\\") or len(target[0]) == 1:
+                raise _Fail(d.INVALID_ARGUMENT, target[1], "`\\let` needs a command name to define")
             self.skip_spaces()
             if self.future()[0] == "=":
                 self.pop()
                 if self.future()[0] == " ":
                     self.pop()
-            self.define(name[0], ((self.pop()[0],), 0))
+            self.define(target[0], ((self.pop()[0],), 0))
         elif func in ("\\global", "\\long"):
             self.consume_spaces()
             if self.fetch()[0] not in _DEFS:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-# Problem codes shared by toolkit.tex (which finds them) and toolkit.rules.formulas (which names them).
+# Problem codes: toolkit.tex finds them, toolkit.rules.formulas names them.
 UNBALANCED_BRACES = "MTH001"
 UNMATCHED_LEFT_RIGHT = "MTH002"
 UNMATCHED_ENVIRONMENT = "MTH003"

@@ -53,9 +53,9 @@ class RuleFamily(Protocol):
 
 
 def _families() -> tuple[RuleFamily, ...]:
-    from toolkit.rules import anchors, links, questions
+    from toolkit.rules import anchors, formulas, links, questions
 
-    return (anchors, links, questions)
+    return (anchors, links, formulas, questions)
 
 
 FAMILIES: tuple[RuleFamily, ...] = _families()

@@ -1,0 +1,65 @@
+"""The formula rule family on its fixtures (tests/fixtures/formulas/<stem>.md + sidecars).
+
+`<stem>.expected` holds exactly the CLI lines (a missing file means no findings) and
+`<stem>.fixed` what `kb lint --fix` must turn the file into. `--update-expected` rewrites both.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from toolkit.cli import main
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "formulas"
+CASES = sorted(FIXTURES.glob("*.md"))
+
+
+def _lint(name: str, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
+    capsys.readouterr()
+    status = main(["lint", "--select", "MTH", "--no-cache", *extra, name])
+    return status, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
+def test_formulas(
+    case: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    update_expected: bool,
+) -> None:
+    monkeypatch.chdir(FIXTURES)
+    status, out = _lint(case.name, capsys)
+    expected_file = case.with_suffix(".expected")
+    if update_expected:
+        if out:
+            expected_file.write_text(out, encoding="utf-8")
+        elif expected_file.exists():
+            expected_file.unlink()
+    expected = expected_file.read_text(encoding="utf-8") if expected_file.exists() else ""
+    assert out == expected
+    assert status == (1 if expected else 0)
+
+    fixed_file = case.with_suffix(".fixed")
+    copy = tmp_path / case.name
+    shutil.copyfile(case, copy)
+    shutil.copyfile(FIXTURES / "pyproject.toml", tmp_path / "pyproject.toml")
+    monkeypatch.chdir(tmp_path)
+    _lint(case.name, capsys, "--fix")
+    after = copy.read_text(encoding="utf-8")
+    if update_expected:
+        if after != case.read_text(encoding="utf-8"):
+            fixed_file.write_text(after, encoding="utf-8")
+        elif fixed_file.exists():
+            fixed_file.unlink()
+    if not fixed_file.exists():
+        assert after == case.read_text(encoding="utf-8"), "--fix changed a case without .fixed"
+        return
+    assert after == fixed_file.read_text(encoding="utf-8")
+    capsys.readouterr()
+    main(["lint", "--select", "MTH", "--no-cache", "--fix", case.name])
+    assert "fixed" not in capsys.readouterr().err
+    assert copy.read_text(encoding="utf-8") == after
