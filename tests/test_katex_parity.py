@@ -67,14 +67,15 @@ def mutations(tex: str, rng: random.Random) -> list[tuple[str, str]]:
     if lefts:
         m = rng.choice(lefts)
         out.append(("left-dropped", tex[: m.start()] + tex[m.end():]))
-    ends = list(re.finditer(r"\\(begin|end)\{([a-zA-Z*]+)\}", tex))
-    if ends:
-        m = rng.choice(ends)
-        other = rng.choice(["matrix", "bmatrix", "aligned", "cases", "align", "array", "pmatrix",
-                            m.group(2) + "s", m.group(2).rstrip("*")])
-        if other == m.group(2):
-            other += "x"
-        out.append(("environment-renamed", tex[: m.start(2)] + other + tex[m.end(2):]))
+    for side in ("begin", "end"):
+        names = list(re.finditer(rf"\\{side}\{{([a-zA-Z*]+)\}}", tex))
+        if names:
+            m = rng.choice(names)
+            other = rng.choice(["matrix", "bmatrix", "aligned", "cases", "align", "array",
+                                "pmatrix", m.group(1) + "s", m.group(1).rstrip("*")])
+            if other == m.group(1):
+                other += "x"
+            out.append(("environment-renamed", tex[: m.start(1)] + other + tex[m.end(1):]))
     plain = [i for i, c in enumerate(tex) if c in "(),:;=+" and (i == 0 or tex[i - 1] != "\\")]
     if plain:
         at = rng.choice(plain)

@@ -24,8 +24,44 @@ examples:
 """
 
 
+_QUESTIONS_EPILOG = """\
+exit status: 0 printed, 2 usage, config or I/O error.
+
+examples:
+  kb questions                      page:line, section, question and link of every question
+  kb questions --format json        one object per question: page, line, section, number,
+                                    question, id, link
+  kb questions --markdown > content/大模型面试题/索引.md
+                                    the index page (a question list; it passes kb lint)
+"""
+
+
 def _codes(value: str) -> list[str]:
     return [code.strip() for code in value.split(",") if code.strip()]
+
+
+def _add_questions_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    questions = commands.add_parser(
+        "questions",
+        help="print the book's question index (table, JSON or Markdown)",
+        description="List every interview question of the book (a ### or #### heading ending "
+        "in ？ or ?) with its page and line, its section, its docsify id and a docsify link "
+        "(/page.md?id=...). Question-list pages ([tool.kb] question-pages) are not read. "
+        "--markdown prints a question-list page for content/大模型面试题/索引.md that passes "
+        "kb lint itself.",
+        epilog=_QUESTIONS_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    questions.add_argument(
+        "--format",
+        choices=("table", "json", "markdown"),
+        default="table",
+        help="output format (default: table)",
+    )
+    questions.add_argument("--markdown", action="store_true", help="same as --format markdown")
+    questions.add_argument(
+        "--config", type=Path, metavar="FILE", help="pyproject.toml to read [tool.kb] from"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not read or write the heading-index cache (kept outside the repository)",
     )
+    _add_questions_parser(commands)
     return parser
 
 
@@ -103,6 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from toolkit.lint_command import run_lint
 
             return run_lint(args)
+        if args.command == "questions":
+            from toolkit.questions_index import run_questions
+
+            return run_questions(args)
         parser.print_help()
         return 2
     except KbError as error:

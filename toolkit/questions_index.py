@@ -1,54 +1,31 @@
-"""The book's interview questions: how a question heading is read, and the index of them all."""
+"""The book's interview questions, page by page: the index that `kb questions` prints."""
 
 from __future__ import annotations
 
+import argparse
 import fnmatch
 import functools
+import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from toolkit.config import Config
-from toolkit.document import Document, Heading, decode, parse
+from toolkit.config import Config, load_config
+from toolkit.document import Document, decode, parse
 from toolkit.errors import KbError
-from toolkit.site import Site
-from toolkit.slug import docsify_ids, heading_options
-
-QUESTION_LEVELS = (3, 4)
-"""A question is a `###` or `####` heading whose text ends with a question mark."""
-QUESTION_MARKS = ("？", "?")
-
-# `1.2`, `1.2.3`, or a lone `3` followed by `.`, `、` or a bracket; then the separator and spaces.
-_NUMBER = re.compile(
-    r"(?P<num>\d+(?:[.．]\d+)+|\d+(?=[.．、)）]))(?P<sep>[.．、)）]?)(?P<space>[ \t]*)"
+from toolkit.question_headings import (
+    docsify_link,
+    has_cjk,
+    is_question,
+    plain_title,
+    question_key,
+    split_heading,
+    split_number,
 )
-_NUMBER_SPLIT = re.compile(r"[.．]")
-_SECTION_NUMBER = re.compile(r"\s*(\d+)\s*[.．、](?!\d)")
-_EMPHASIS_TAG = re.compile(r"<(/?)(strong|em)>")
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-# Characters a docsify link target cannot hold as they are (the link rules' LNK004 and Markdown).
-_LINK_UNSAFE = re.compile(r"[\s<>\"{}|\\^`()%\[\]]")
-
-
-@dataclass(frozen=True, slots=True)
-class HeadingParts:
-    """A heading's source split into its emphasis markers, its number and the rest."""
-
-    emphasis: int
-    """How many `*`/`_` characters wrap the whole text on each side (0 when not wrapped)."""
-    wrapped_in_source: bool
-    """The source really starts and ends with those markers (so dropping them is safe)."""
-    number: tuple[int, ...] | None
-    """`(1, 2)` for `1.2`; None when the heading carries no question number."""
-    number_start: int
-    """Offset in the heading source where the number starts (after the emphasis markers);
-    -1 when the number is not written there as plain text."""
-    number_end: int
-    """Offset just past the number, its separator and the spaces after it."""
-    body: str
-    """The source after the number, without the closing emphasis markers."""
+from toolkit.site import Site
+from toolkit.slug import docsify_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,100 +50,6 @@ class Question:
     has_math: bool
     key: str
     """Text with width, case, punctuation and spaces normalised away: equal keys, same question."""
-
-
-def plain_title(heading: Heading) -> str:
-    """The heading text a reader sees, without docsify options such as `:id=`."""
-    return heading_options(heading.text).title.strip()
-
-
-def is_question(heading: Heading) -> bool:
-    """A `###`/`####` heading whose text ends with `？` or `?`."""
-    return heading.level in QUESTION_LEVELS and plain_title(heading).endswith(QUESTION_MARKS)
-
-
-def has_cjk(text: str) -> bool:
-    """The text holds Chinese characters or full-width punctuation."""
-    return _CJK.search(text) is not None
-
-
-def emphasis_markers(html: str) -> int:
-    """How many emphasis characters wrap the whole rendered heading (`**x**` 2, `***x***` 3)."""
-    title = heading_options(html).title
-    markers = 0
-    while True:
-        opening = re.match(r"<(strong|em)>", title)
-        if opening is None:
-            return markers
-        tag = opening.group(1)
-        depth, close_end = 0, -1
-        for match in _EMPHASIS_TAG.finditer(title):
-            if match.group(2) != tag:
-                continue
-            depth += -1 if match.group(1) else 1
-            if depth == 0:
-                close_end = match.end()
-                break
-        if close_end != len(title):
-            return markers
-        markers += 2 if tag == "strong" else 1
-        title = title[opening.end() : close_end - len(f"</{tag}>")]
-
-
-def split_number(text: str) -> tuple[tuple[int, ...] | None, int]:
-    """The question number at the start of `text` and where the text after it starts."""
-    match = _NUMBER.match(text)
-    if match is None:
-        return None, 0
-    rest = text[match.end() :]
-    glued = not match.group("sep") and not match.group("space")
-    if glued and rest[:1] and (rest[:1].isascii() and (rest[:1].isalnum() or rest[:1] == "%")):
-        return None, 0  # `1.5B 模型` is a size, not a number
-    parts = tuple(int(p) for p in _NUMBER_SPLIT.split(match.group("num")))
-    return parts, match.end()
-
-
-def split_heading(heading: Heading) -> HeadingParts:
-    """Split a heading into emphasis, number and body, with offsets into its source."""
-    source = heading.source
-    markers = emphasis_markers(heading.html)
-    wrapped = (
-        markers > 0
-        and len(source) > 2 * markers
-        and all(c in "*_" for c in source[:markers] + source[-markers:])
-    )
-    inner_start = markers if wrapped else 0
-    inner = source[inner_start : len(source) - markers] if wrapped else source
-    number, length = split_number(inner)
-    shown, _at = split_number(plain_title(heading))
-    if shown != number:
-        # The number a reader sees is not plain text at the start of the source (`**1.2** …`):
-        # the number counts, but its place in the source is unknown.
-        return HeadingParts(markers, wrapped, shown, -1, -1, inner)
-    return HeadingParts(markers, wrapped, number, inner_start, inner_start + length, inner[length:])
-
-
-def section_number(heading: Heading) -> int | None:
-    """The `N` of a `## N.标题` section heading."""
-    match = _SECTION_NUMBER.match(plain_title(heading))
-    return int(match.group(1)) if match else None
-
-
-def question_key(text: str) -> str:
-    """Normalise width, case, punctuation and spaces, so that one question has one key."""
-    _number, at = split_number(text.strip())
-    normal = unicodedata.normalize("NFKC", text.strip()[at:]).casefold()
-    return "".join(c for c in normal if unicodedata.category(c)[0] in "LNM")
-
-
-def docsify_link(page: str, anchor: str | None = None) -> str:
-    """A root-relative docsify link to a page (and heading id), encoded where Markdown needs it."""
-
-    def encode(part: str) -> str:
-        return _LINK_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), part)
-
-    target = "/" + encode(page)
-    return f"{target}?id={encode(anchor)}" if anchor else target
 
 
 def page_questions(doc: Document, rel: str, docsify_version: int = 4) -> list[Question]:
@@ -265,3 +148,109 @@ def page_title(site: Site, rel: str) -> str:
         if heading.level == 1:
             return plain_title(heading)
     return PurePosixPath(rel).stem
+
+
+# --- `kb questions` -------------------------------------------------------------
+
+FORMATS = ("table", "json", "markdown")
+INDEX_TITLE = "面试题索引"
+
+
+def run_questions(args: argparse.Namespace) -> int:
+    """Print the question index of the book in the format asked for; 0 on success."""
+    config = load_config(path=args.config)
+    site = Site.scan(config.site_root, config.docsify_version)
+    questions = book_questions(site, config)
+    fmt = "markdown" if args.markdown else args.format
+    if fmt == "json":
+        print(render_json(questions), end="")
+    elif fmt == "markdown":
+        print(render_markdown(site, questions), end="")
+    else:
+        print(render_table(questions), end="")
+    return 0
+
+
+def render_json(questions: Sequence[Question]) -> str:
+    """One object per question: page, line, section, number, question, id, link."""
+    rows = [
+        {
+            "page": q.page,
+            "line": q.line,
+            "section": q.section,
+            "number": q.number,
+            "question": q.text,
+            "id": q.id,
+            "link": docsify_link(q.page, q.id),
+        }
+        for q in questions
+    ]
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def render_table(questions: Sequence[Question]) -> str:
+    """Aligned columns (wide characters count twice): page:line, section, question, link."""
+    header = ("PAGE", "SECTION", "QUESTION", "LINK")
+    rows = [
+        (
+            f"{q.page}:{q.line}",
+            q.section,
+            f"{q.number} {q.text}".strip(),
+            docsify_link(q.page, q.id),
+        )
+        for q in questions
+    ]
+    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(3)]
+    lines = []
+    for row in [header, *rows]:
+        cells = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row[:3])]
+        lines.append("  ".join([*cells, row[3]]).rstrip())
+    lines.append(f"{len(questions)} questions on {len(group_by_page(questions))} pages")
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(site: Site, questions: Sequence[Question]) -> str:
+    """A question-list page linking every question to its answer; it passes `kb lint` itself.
+
+    Pages are `##` headings named by their path (no number, so nothing to renumber), sections are
+    `###` headings ending in a count (never a question), and each section is one ordered list.
+    """
+    pages = group_by_page(questions)
+    out = [
+        f"# {INDEX_TITLE}",
+        "",
+        f"本页由 `kb questions --markdown` 生成，请勿手工修改：全书 {len(questions)} 道题，"
+        f"分布在 {len(pages)} 个页面，每道题都链接到书中的解答。",
+    ]
+    for page, members in pages.items():
+        title = page_title(site, page)
+        out += ["", f"## {page}", "", f"[{_escape(title)}]({docsify_link(page)})"]
+        ids = site.ids(page)
+        fragile = (ids.repeated | ids.math) if ids is not None else frozenset()
+        sections: dict[str, list[Question]] = {}
+        for question in members:
+            sections.setdefault(question.section or title, []).append(question)
+        for section, items in sections.items():
+            out += ["", f"### {section}（{len(items)} 题）", ""]
+            for number, q in enumerate(items, start=1):
+                # A repeated or math heading has no stable id: link to its page instead.
+                anchor = None if q.has_math or q.id in fragile else q.id
+                out.append(f"{number}. [{_link_text(q)}]({docsify_link(q.page, anchor)})")
+    return "\n".join(out) + "\n"
+
+
+def _link_text(question: Question) -> str:
+    text = question.source
+    if not text or "[" in text or "]" in text or "\n" in text:
+        text = _escape(question.text)
+    if text.endswith("?") and has_cjk(text):
+        text = text[:-1] + "？"
+    return text
+
+
+def _escape(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>$])", r"\\\1", text)

@@ -8,16 +8,15 @@ from dataclasses import dataclass
 from toolkit.config import Config
 from toolkit.document import Document, Heading
 from toolkit.findings import Finding, Fix, Severity
-from toolkit.questions_index import (
+from toolkit.question_headings import (
     HeadingParts,
-    book_questions,
     has_cjk,
     is_question,
-    is_question_page,
     plain_title,
     section_number,
     split_heading,
 )
+from toolkit.questions_index import book_questions, is_question_page
 from toolkit.rules import Page, Rule
 from toolkit.rules import questions_lists as lists
 from toolkit.site import Site

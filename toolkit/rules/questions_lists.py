@@ -7,13 +7,8 @@ from collections.abc import Iterator
 from toolkit.config import Config
 from toolkit.document import Link, ListItem
 from toolkit.findings import Finding, Fix
-from toolkit.questions_index import (
-    Question,
-    book_questions,
-    docsify_link,
-    has_cjk,
-    question_key,
-)
+from toolkit.question_headings import docsify_link, has_cjk, question_key
+from toolkit.questions_index import Question, book_questions
 from toolkit.rules import Page, Rule
 from toolkit.rules.linkroutes import RoutedLink, routed_links
 from toolkit.site import Site
