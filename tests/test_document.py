@@ -159,3 +159,9 @@ def test_directory_named_md(tmp_path: Path) -> None:
     (tmp_path / "x.md").mkdir()
     with pytest.raises(KbError, match="is a directory"):
         read_document(tmp_path / "x.md")
+
+
+def test_math_at_the_start_of_a_cell_before_a_trailing_digit() -> None:
+    doc = _doc("| a | b |\n|---|---|\n| $\\gamma=1$，$\\lambda$ 约 0.95 | x |\n")
+    assert [f.tex for f in doc.formulas] == ["\\gamma=1", "\\lambda"]
+    assert doc.stray_dollars == []

@@ -250,15 +250,23 @@ def _track_positions(
     return rule
 
 
-def _math_stops_at_code(
+def _math_guard(
     fn: Callable[[StateInline, bool], bool],
 ) -> Callable[[StateInline, bool], bool]:
-    """Code spans win over math: the site protects `code` before it looks for `$`."""
+    """The site's rules for inline math on top of dollarmath's.
+
+    Code spans win over math (the site protects `code` before it looks for `$`), and `$5 和 $10`
+    stays text: a `$` right after a digit does not open, one right before a digit does not close.
+    (dollarmath's own allow_digits=False reads `src[-1]` at the start of a cell or paragraph.)
+    """
 
     def rule(state: StateInline, silent: bool) -> bool:
         start, count = state.pos, len(state.tokens)
         matched = fn(state, silent)
-        if matched and "`" in state.src[start : state.pos]:
+        src = state.src
+        after = src[state.pos : state.pos + 1]
+        digit_around = (start > 0 and src[start - 1].isdigit()) or after.isdigit()
+        if matched and ("`" in src[start : state.pos] or digit_around):
             del state.tokens[count:]
             state.pos = start
             return False
@@ -272,13 +280,12 @@ def markdown_parser() -> MarkdownIt:
     """The one parser configuration: CommonMark + tables + strikethrough + front matter + math."""
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
-    # `$5 和 $10` must stay text: a closing `$` may not be followed by a digit.
-    md.use(dollarmath_plugin, allow_space=True, allow_digits=False, double_inline=True)
+    md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True)
     # Keep entities and backslash escapes as their own tokens: heading ids need the source form.
     md.core.ruler.disable("text_join")
     for rule in md.inline.ruler.__rules__:
         if rule.name == "math_inline":
-            rule.fn = _math_stops_at_code(rule.fn)
+            rule.fn = _math_guard(rule.fn)
         rule.fn = _track_positions(rule.fn)
     md.inline.ruler.__cache__ = None
     return md
