@@ -3,9 +3,10 @@
  *
  * Math is found exactly as `kb lint` finds it (toolkit/document.py): markdown-it in
  * CommonMark mode with tables and strikethrough, front matter, and a port of mdit-py-plugins'
- * dollarmath with allow_space=True, allow_digits=False, double_inline=True; a formula that
- * would swallow a backtick loses to the code span. Code spans and code blocks are never math
- * because markdown-it has already taken them when the math rules run.
+ * dollarmath with allow_space=True, double_inline=True, plus kb's guard (`_math_guard`): a
+ * formula that would swallow a backtick loses to the code span, and a `$` right after a digit
+ * does not open nor one right before a digit close (`$5 和 $10` is currency). Code blocks are
+ * never math because markdown-it has already taken them when the math rules run.
  *
  * docsify's marked would eat backslashes and underscores inside formulas, so every formula is
  * replaced by a placeholder before marked runs (hook.beforeEach) and by KaTeX's HTML after it
@@ -37,16 +38,15 @@
     return ch !== undefined && DIGIT.test(ch);
   }
 
-  // The code point that ends just before `pos`; like Python's src[pos - 1], -1 wraps to the end.
+  // The code point that ends just before `pos` (none at the start).
   function charBefore(src, pos) {
-    var at = pos > 0 ? pos : src.length;
-    if (at === 0) return undefined;
-    var low = src.charCodeAt(at - 1);
-    if (low >= 0xdc00 && low <= 0xdfff && at >= 2) {
-      var high = src.charCodeAt(at - 2);
-      if (high >= 0xd800 && high <= 0xdbff) return src.slice(at - 2, at);
+    if (pos <= 0) return undefined;
+    var low = src.charCodeAt(pos - 1);
+    if (low >= 0xdc00 && low <= 0xdfff && pos >= 2) {
+      var high = src.charCodeAt(pos - 2);
+      if (high >= 0xd800 && high <= 0xdbff) return src.slice(pos - 2, pos);
     }
-    return src[at - 1];
+    return src[pos - 1];
   }
 
   function charAt(src, pos) {
@@ -77,7 +77,7 @@
     var src = state.src;
     var start = state.pos;
     if (src[start] !== '$') return false;
-    // allow_digits=False: no digit straight before the opening `$` ($5 和 $10 is currency).
+    // `$5 和 $10` is currency: a `$` right after a digit does not open (toolkit/document.py).
     if (isDigit(charBefore(src, start))) return false;
     if (isEscaped(src, start)) return false;
     if (start + 1 >= src.length) return false;
@@ -101,6 +101,7 @@
       }
       break;
     }
+    // ... and one right before a digit does not close.
     if (isDigit(charAt(src, end + 1))) return false;
     var text = isDouble ? src.slice(start + 2, end - 1) : src.slice(start + 1, end);
     if (!text) return false;
