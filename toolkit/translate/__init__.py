@@ -1,0 +1,8 @@
+"""`kb translate`: English and Traditional Chinese mirrors of the book.
+
+segment (Markdown to translatable segments), hant (OpenCC), backends (deep-translator),
+memory (gettext PO), glossary (terms), mirror (ids, links, skeleton), command (the CLI verb).
+"""
+
+BACKENDS = ("google", "deepl", "microsoft", "libre", "mymemory", "chatgpt")
+"""The `--backend` choices: deep-translator's translators that kb knows how to drive."""
