@@ -100,7 +100,8 @@ def is_question_page(rel: str, config: Config) -> bool:
     return any(fnmatch.fnmatch(rel, glob) for glob in config.question_pages)
 
 
-def _excluded(site: Site, rel: str, config: Config) -> bool:
+def is_excluded(site: Site, rel: str, config: Config) -> bool:
+    """The page matches an `exclude` glob of the settings."""
     try:
         project_rel = (site.root / rel).relative_to(config.project_root.resolve()).as_posix()
     except ValueError:
@@ -117,7 +118,7 @@ def book_questions(
     """
     found: list[Question] = []
     for rel in site.pages():
-        if is_question_page(rel, config) or _excluded(site, rel, config):
+        if is_question_page(rel, config) or is_excluded(site, rel, config):
             continue
         if current is not None and current[0] == rel:
             found.extend(page_questions(current[1], rel, config.docsify_version))

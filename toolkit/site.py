@@ -8,7 +8,7 @@ import os
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -16,12 +16,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from toolkit.document import Document, decode, parse
 from toolkit.errors import KbError
 from toolkit.fileio import safe_resolve, write_atomic
+from toolkit.question_headings import is_question, plain_title, question_key, split_number
 from toolkit.slug import docsify_base_slug, docsify_ids, github_ids, heading_options
 
 # An absolute URL or protocol-relative link: docsify leaves these alone (its isAbsolutePath).
 _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 _ASSET_SUFFIX = re.compile(r"\.(?!md$|html$)[A-Za-z0-9]{1,5}$")
-_INDEX_FORMAT = 3
+_INDEX_FORMAT = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,19 @@ class PageIds:
     """The page has no content: docsify shows it as 404."""
     targets: frozenset[str]
     """Site-relative paths of the pages this page links to (for re-checking dependents)."""
+    questions: tuple[QuestionRef, ...] = ()
+    """The page's question headings, for finding a question asked twice in the book."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRef:
+    """A question heading as the book-wide duplicate check needs it."""
+
+    key: str
+    """Text normalised for width, case, punctuation and spaces."""
+    line: int
+    column: int
+    text: str
 
 
 def page_ids(doc: Document, rel: str, docsify_version: int = 4) -> PageIds:
@@ -126,7 +140,18 @@ def page_ids(doc: Document, rel: str, docsify_version: int = 4) -> PageIds:
         math=frozenset(i for i, h in zip(ids, doc.headings, strict=True) if h.has_math),
         empty=not doc.text.strip(),
         targets=frozenset(targets),
+        questions=tuple(_question_refs(doc)),
     )
+
+
+def _question_refs(doc: Document) -> Iterator[QuestionRef]:
+    for heading in doc.headings:
+        if is_question(heading):
+            title = plain_title(heading)
+            _number, at = split_number(title)
+            key = question_key(title)
+            if key:
+                yield QuestionRef(key, heading.line, heading.column, title[at:])
 
 
 @dataclass
@@ -141,6 +166,7 @@ class Site:
     _ids: dict[str, PageIds] = field(default_factory=dict)
     _cache: dict[str, dict[str, object]] = field(default_factory=dict)
     _cache_dirty: bool = False
+    _first_questions: dict[str, tuple[str, QuestionRef]] | None = None
 
     @classmethod
     def scan(cls, root: Path, docsify_version: int = 4) -> Site:
@@ -207,6 +233,20 @@ class Site:
         self._ids[rel] = ids
         return ids
 
+    def first_questions(self, skip: Callable[[str], bool]) -> dict[str, tuple[str, QuestionRef]]:
+        """Where each question of the book is first asked (pages in path order), once per run.
+
+        Pages for which `skip` is true (question-list pages, excluded ones) do not count.
+        """
+        if self._first_questions is None:
+            first: dict[str, tuple[str, QuestionRef]] = {}
+            for rel in self.pages():
+                ids = None if skip(rel) else self.ids(rel)
+                for question in ids.questions if ids is not None else ():
+                    first.setdefault(question.key, (rel, question))
+            self._first_questions = first
+        return self._first_questions
+
     def deleted_pages(self) -> set[str]:
         """Pages the cache knew that are gone from disk (deleted or renamed since)."""
         return {rel for rel in self._cache if rel not in self.files}
@@ -249,6 +289,7 @@ class Site:
         """Index a parsed page and keep it in the cache for later runs."""
         ids = page_ids(doc, rel, self.docsify_version)
         self._ids[rel] = ids
+        self._first_questions = None
         digest = hashlib.sha1(data).hexdigest()
         cached = self._cache.get(rel)
         if cached is None or cached.get("sha1") != digest:
@@ -264,6 +305,7 @@ def _ids_to_json(ids: PageIds) -> dict[str, object]:
         "math": sorted(ids.math),
         "empty": ids.empty,
         "targets": sorted(ids.targets),
+        "questions": [[q.key, q.line, q.column, q.text] for q in ids.questions],
     }
 
 
@@ -279,7 +321,18 @@ def _ids_from_json(data: dict[str, object]) -> PageIds:
         math=frozenset(strings("math")),
         empty=bool(data.get("empty", False)),
         targets=frozenset(strings("targets")),
+        questions=tuple(_questions_from_json(data.get("questions"))),
     )
+
+
+def _questions_from_json(value: object) -> Iterator[QuestionRef]:
+    if not isinstance(value, list):
+        return
+    for row in value:
+        if isinstance(row, list) and len(row) == 4:
+            key, line, column, text = row
+            if isinstance(line, int) and isinstance(column, int):
+                yield QuestionRef(str(key), line, column, str(text))
 
 
 def default_cache_path(site_root: Path) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -124,6 +125,7 @@ class HeadingOptions:
     ignore_all: bool
 
 
+@functools.lru_cache(maxsize=65536)
 def heading_options(html: str) -> HeadingOptions:
     """docsify's getAndRemoveConfig plus the `{docsify-ignore}` markers."""
     config: dict[str, str] = {}
@@ -153,6 +155,7 @@ def heading_options(html: str) -> HeadingOptions:
     )
 
 
+@functools.lru_cache(maxsize=65536)
 def docsify_base_slug(text: str, version: int = 4) -> str:
     """docsify's slugify without the repeat counter."""
     slug = re.sub(f"^{_JS_SPACE}+|{_JS_SPACE}+$", "", text)

@@ -16,7 +16,7 @@ from toolkit.question_headings import (
     section_number,
     split_heading,
 )
-from toolkit.questions_index import book_questions, is_question_page
+from toolkit.questions_index import is_excluded, is_question_page
 from toolkit.rules import Page, Rule
 from toolkit.rules import questions_lists as lists
 from toolkit.site import Site
@@ -236,18 +236,25 @@ def _check_answers(page: Page) -> Iterator[Finding]:
 
 
 def _check_duplicates(page: Page, site: Site, config: Config) -> Iterator[Finding]:
-    first: dict[str, tuple[str, int, str]] = {}
-    for question in book_questions(site, config, current=(page.rel, page.doc)):
-        if not question.key:
+    own = site.ids(page.rel)
+    if own is None or not own.questions:
+        return
+    first = site.first_questions(lambda rel: _not_counted(site, rel, config))
+    for question in own.questions:
+        earlier_page, earlier = first.get(question.key, (page.rel, question))
+        if (earlier_page, earlier.line) == (page.rel, question.line):
             continue
-        earlier = first.setdefault(question.key, (question.page, question.line, question.text))
-        if question.page != page.rel or earlier[:2] == (question.page, question.line):
-            continue
-        where = f"line {earlier[1]}" if earlier[0] == page.rel else f"{earlier[0]}:{earlier[1]}"
+        where = (
+            f"line {earlier.line}" if earlier_page == page.rel else f"{earlier_page}:{earlier.line}"
+        )
         yield page.finding(
             DUPLICATE_QUESTION,
             question.line,
             question.column,
             f"question '{question.text}' is already asked at {where} "
-            f"('{earlier[2]}'): keep one answer and link to it",
+            f"('{earlier.text}'): keep one answer and link to it",
         )
+
+
+def _not_counted(site: Site, rel: str, config: Config) -> bool:
+    return is_question_page(rel, config) or is_excluded(site, rel, config)
