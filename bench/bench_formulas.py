@@ -39,8 +39,14 @@ def _ours(cases: list[tuple[str, bool]]) -> tuple[float, int]:
 def _katex(cases: list[tuple[str, bool]], node_modules: Path) -> tuple[float, float, int]:
     payload = json.dumps([{"tex": tex, "display": display} for tex, display in cases])
     start = time.perf_counter()
-    done = subprocess.run(["node", str(ORACLE), str(node_modules)], input=payload,
-                          capture_output=True, text=True, check=True, timeout=600)
+    done = subprocess.run(
+        ["node", str(ORACLE), str(node_modules)],
+        input=payload,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
     wall = time.perf_counter() - start
     result = json.loads(done.stdout)
     errors = sum(not r["ok"] for r in result["results"])
@@ -55,13 +61,17 @@ def main() -> None:
     ours = min(_ours(cases) for _ in range(3))
     katex = min(_katex(cases, node_modules) for _ in range(3))
     distinct = len(set(cases))
-    print(f"{len(cases)} formulas ({distinct} distinct, "
-          f"{sum(len(t) for t, _ in cases) / len(cases):.0f} characters on average)")
+    print(
+        f"{len(cases)} formulas ({distinct} distinct, "
+        f"{sum(len(t) for t, _ in cases) / len(cases):.0f} characters on average)"
+    )
     print(f"  check_tex (Python):             {ours[0]:7.3f} s  {ours[1]} with an error")
     print(f"  KaTeX renderToString (in Node): {katex[0]:7.3f} s  {katex[2]} with an error")
     print(f"  KaTeX wall time incl. start-up: {katex[1]:7.3f} s")
-    print(f"  ratio check_tex / KaTeX in Node: {ours[0] / katex[0]:.2f}x; "
-          f"/ KaTeX wall: {ours[0] / katex[1]:.2f}x")
+    print(
+        f"  ratio check_tex / KaTeX in Node: {ours[0] / katex[0]:.2f}x; "
+        f"/ KaTeX wall: {ours[0] / katex[1]:.2f}x"
+    )
 
 
 if __name__ == "__main__":

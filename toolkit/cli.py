@@ -10,6 +10,7 @@ from pathlib import Path
 from toolkit import __version__
 from toolkit.errors import KbError
 from toolkit.findings import FORMATS
+from toolkit.translate import BACKENDS
 
 _LINT_EPILOG = """\
 exit status: 0 clean, 1 findings (or --fix changed files), 2 usage, config or I/O error.
@@ -21,6 +22,37 @@ examples:
   kb lint --fix                 apply the safe fixes, print what changed, report the rest
   kb lint --format sarif > kb.sarif
   kb lint --explain ANC001      what a code catches, why it matters, an example and its fix
+"""
+
+
+_QUESTIONS_EPILOG = """\
+exit status: 0 printed, 2 usage, config or I/O error.
+
+examples:
+  kb questions                      page:line, section, question and link of every question
+  kb questions --format json        one object per question: page, line, section, number,
+                                    question, id, link
+  kb questions --markdown > content/大模型面试题/索引.md
+                                    the index page (a question list; it passes kb lint)
+"""
+
+
+_TRANSLATE_EPILOG = """\
+exit status: 0 done (or mirrors current), 1 mirrors missing, stale or waiting for
+translations (each listed), 2 usage, config or I/O error.
+
+English comes from the translation memory i18n/po/en/<page>.po; only segments it lacks
+are sent to the backend. API keys come from the environment only (LIBRE_API_KEY,
+DEEPL_API_KEY, MICROSOFT_API_KEY, OPENAI_API_KEY, or the variable named by api-key-env
+in [tool.kb.translate]); KB_TRANSLATE_URL sets the LibreTranslate server.
+
+examples:
+  kb translate                           both mirrors of every page (memory first, then backend)
+  kb translate --lang zh-Hant            only the Traditional Chinese mirrors (OpenCC, offline)
+  kb translate --offline                 use only the memory; list what it lacks
+  kb translate --backend libre content/大模型微调
+  kb translate --check                   exit 1 if a mirror is missing or stale (CI, pre-commit)
+  kb translate --status --format json    segments, translated, reviewed and stale per page
 """
 
 
@@ -128,7 +160,69 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not read or write the heading-index cache (kept outside the repository)",
     )
     _add_questions_parser(commands)
+    _translate_parser(commands)
     return parser
+
+
+def _translate_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    translate = commands.add_parser(
+        "translate",
+        help="write the English and Traditional Chinese mirrors under i18n/",
+        description="Write i18n/<lang>/<page> for every page of the book: English through a "
+        "translation memory (gettext PO) and a deep-translator backend, Traditional Chinese "
+        "through OpenCC. Code, math, URLs and link targets are never translated; heading ids "
+        "are recomputed and every ?id=/# anchor rewritten, and each mirror is checked against "
+        "its source's structure before anything is written.",
+        epilog=_TRANSLATE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    translate.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="pages or folders of the book to mirror (default: all)",
+    )
+    translate.add_argument(
+        "--lang", metavar="LANGS", help="comma-separated: en, zh-Hant (default: both)"
+    )
+    translate.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        help="machine translator for English (default: google, or backend in [tool.kb.translate])",
+    )
+    translate.add_argument(
+        "--offline", action="store_true", help="never call a backend; list what the memory lacks"
+    )
+    translate.add_argument(
+        "--opencc-config", metavar="NAME", help="OpenCC configuration (default s2twp; s2t, s2hk…)"
+    )
+    mode = translate.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 listing missing or stale mirrors",
+    )
+    mode.add_argument(
+        "--status",
+        action="store_true",
+        help="print segments, translated, reviewed and stale per page and language",
+    )
+    translate.add_argument(
+        "--format", choices=("text", "json"), default="text", help="--status output format"
+    )
+    translate.add_argument(
+        "--timeout", type=float, metavar="SECONDS", help="seconds one backend request may take"
+    )
+    translate.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: when stderr is a terminal)",
+    )
+    translate.add_argument(
+        "--config", type=Path, metavar="FILE", help="pyproject.toml to read [tool.kb] from"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -140,6 +234,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from toolkit.lint_command import run_lint
 
             return run_lint(args)
+        if args.command == "translate":
+            from toolkit.translate.command import run_translate
+
+            return run_translate(args)
         if args.command == "questions":
             from toolkit.questions_index import run_questions
 

@@ -10,6 +10,29 @@ from typing import Any
 from toolkit.errors import KbError
 
 PROFILES = ("docsify", "github")
+LANGUAGES = ("en", "zh-Hant")
+
+
+@dataclass(frozen=True, slots=True)
+class TranslateConfig:
+    """`[tool.kb.translate]`: settings of `kb translate` (API keys only ever come from the
+    environment: `api-key-env` names the variable)."""
+
+    languages: tuple[str, ...] = LANGUAGES
+    backend: str = "google"
+    url: str | None = None
+    """Server URL for the `libre` backend (KB_TRANSLATE_URL overrides it)."""
+    api_key_env: str | None = None
+    """Name of the environment variable holding the API key (default: deep-translator's)."""
+    region: str | None = None
+    opencc_config: str = "s2twp"
+    glossary: str = "i18n/glossary.toml"
+    i18n: str = "i18n"
+    """Folder of the mirrors and the memory, relative to the project root."""
+    timeout: float = 30.0
+    retries: int = 4
+    backoff: float = 1.0
+    concurrency: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +55,7 @@ class Config:
     """Globs (relative to the project root) of files never linted."""
     question_pages: tuple[str, ...] = ("大模型面试题/**",)
     """Globs (relative to the site root) of question-list pages."""
+    translate: TranslateConfig = field(default_factory=TranslateConfig)
 
     @property
     def site_root(self) -> Path:
@@ -113,7 +137,57 @@ def _from_table(table: dict[str, Any], path: Path, project_root: Path) -> Config
             str(glob): _strings(codes, f"per-file-ignores.{glob}", where)
             for glob, codes in table["per-file-ignores"].items()
         }
+    if "translate" in table:
+        changes["translate"] = _translate_table(table["translate"], f"{path}: [tool.kb.translate]")
     return replace(config, **changes)
+
+
+_TRANSLATE_KEYS: dict[str, tuple[type, ...]] = {
+    "languages": (list,),
+    "backend": (str,),
+    "url": (str,),
+    "api-key-env": (str,),
+    "region": (str,),
+    "opencc-config": (str,),
+    "glossary": (str,),
+    "i18n": (str,),
+    "timeout": (int, float),
+    "retries": (int,),
+    "backoff": (int, float),
+    "concurrency": (int,),
+}
+
+
+def _translate_table(table: dict[str, Any], where: str) -> TranslateConfig:
+    for key, value in table.items():
+        if key not in _TRANSLATE_KEYS:
+            if key in ("api-key", "key", "token"):
+                raise KbError(
+                    f"{where}: never write API keys in pyproject.toml; put the key in "
+                    "an environment variable and name it with 'api-key-env'"
+                )
+            raise KbError(
+                f"{where}: unknown key {key!r}; expected one of "
+                f"{', '.join(sorted(_TRANSLATE_KEYS))}"
+            )
+        kinds = _TRANSLATE_KEYS[key]
+        if not isinstance(value, kinds) or isinstance(value, bool):
+            raise KbError(
+                f"{where}: {key!r} must be a {kinds[0].__name__}, not {type(value).__name__}"
+            )
+    changes: dict[str, Any] = {k.replace("-", "_"): v for k, v in table.items()}
+    if "languages" in table:
+        languages = _strings(table["languages"], "languages", where)
+        if not languages or any(lang not in LANGUAGES for lang in languages):
+            raise KbError(f"{where}: 'languages' takes a non-empty list of {', '.join(LANGUAGES)}")
+        changes["languages"] = languages
+    for key in ("timeout", "backoff"):
+        if key in table and table[key] <= 0:
+            raise KbError(f"{where}: {key!r} must be positive")
+    for key in ("retries", "concurrency"):
+        if key in table and table[key] < (0 if key == "retries" else 1):
+            raise KbError(f"{where}: {key!r} is out of range")
+    return TranslateConfig(**changes)
 
 
 def _strings(value: object, key: str, where: str) -> tuple[str, ...]:

@@ -1,0 +1,172 @@
+"""`kb translate`: write, check or report the English and Traditional Chinese mirrors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from toolkit.config import LANGUAGES, Config, load_config
+from toolkit.errors import KbError
+from toolkit.site import docsify_route, iter_markdown
+from toolkit.translate import BACKENDS
+from toolkit.translate.backends import Backend, settings_from
+from toolkit.translate.english import EnglishRun, finish_memories, translate_english
+from toolkit.translate.glossary import Glossary, load_glossary
+from toolkit.translate.hant import HantConverter
+from toolkit.translate.mirror import SourcePage, Translate, build_mirror, id_map, load_page
+from toolkit.translate.outputs import (
+    Edition,
+    check_editions,
+    display,
+    print_status,
+    write_editions,
+)
+
+
+def run_translate(args: argparse.Namespace) -> int:
+    """Run `kb translate` as the arguments say; 0 done, 1 missing/stale/rejected, 2 errors."""
+    config = load_config(path=args.config)
+    settings = config.translate
+    langs = _languages(args.lang, settings.languages)
+    root = config.site_root
+    i18n = config.project_root / settings.i18n
+    glossary = load_glossary(config.project_root / settings.glossary)
+    rels = sorted(p.relative_to(root).as_posix() for p in iter_markdown([root]))
+    selected = _selected(args.paths, root, rels)
+    writing = not (args.check or args.status)
+    editions = []
+    for lang in langs:
+        backend = None
+        if writing and not args.offline and lang == "en":
+            name = args.backend or settings.backend
+            backend = _backend_factory(name, config, args.timeout)
+        editions.append(_edition(lang, root, rels, selected, i18n, glossary, config, args, backend))
+    if args.status:
+        return print_status(editions, i18n, args.format)
+    if args.check:
+        return check_editions(editions, i18n, rels, selected, root, args.paths)
+    return write_editions(editions, i18n, rels, args.paths)
+
+
+def _languages(value: str | None, default: Sequence[str]) -> list[str]:
+    langs = [v.strip() for v in value.split(",") if v.strip()] if value else list(default)
+    for lang in langs:
+        if lang not in LANGUAGES:
+            raise KbError(f"--lang: unknown language {lang!r}; expected {', '.join(LANGUAGES)}")
+    return langs
+
+
+def _selected(paths: Sequence[Path], root: Path, rels: list[str]) -> set[str]:
+    if not paths:
+        return set(rels)
+    chosen: set[str] = set()
+    for path in paths:
+        resolved = path.resolve()
+        if not resolved.is_relative_to(root.resolve()):
+            raise KbError(f"{path}: not inside the book ({root})")
+        rel = resolved.relative_to(root.resolve()).as_posix()
+        found = [r for r in rels if r == rel or rel in (".", "") or r.startswith(rel + "/")]
+        if not found:
+            raise KbError(f"{path}: no Markdown page of the book there")
+        chosen.update(found)
+    return chosen
+
+
+def _backend_factory(name: str, config: Config, timeout: float | None) -> Callable[[], Backend]:
+    if name not in BACKENDS:
+        raise KbError(f"--backend: unknown backend {name!r}; expected one of {', '.join(BACKENDS)}")
+
+    def make() -> Backend:
+        settings = settings_from(name, config.translate)
+        if timeout is not None:
+            from dataclasses import replace
+
+            settings = replace(settings, timeout=timeout)
+        return Backend(settings)
+
+    return make
+
+
+def _edition(
+    lang: str,
+    root: Path,
+    rels: list[str],
+    selected: set[str],
+    i18n: Path,
+    glossary: Glossary,
+    config: Config,
+    args: argparse.Namespace,
+    backend: Callable[[], Backend] | None,
+) -> Edition:
+    edition = Edition(lang)
+    pages = [load_page(root, rel, glossary.terms(lang)) for rel in rels]
+    translators: dict[str, Translate | None] = {}
+    drafts: dict[str, Translate] = {}
+    if lang == "en":
+        progress = args.progress if args.progress is not None else sys.stderr.isatty()
+        run = translate_english(pages, selected, i18n, backend, progress)
+        if not (args.check or args.status):
+            finish_memories(run, pages, selected)
+        edition.problems = run.problems
+        edition.sent = len(run.sent)
+        for page in pages:
+            translators[page.rel] = run.translator(page)
+            drafts[page.rel] = run.translator(page, partial=True) or (lambda i: "")
+        _english_counts(edition, run, pages, selected)
+    else:
+        overrides = dict(glossary.hant)
+        overrides.update({t: t for t in glossary.keep if any("\u4e00" <= c <= "\u9fff" for c in t)})
+        converter = HantConverter(args.opencc_config or config.translate.opencc_config, overrides)
+        for page in pages:
+            converted = [
+                converter.convert(s.text) if s.needs_translation else s.text
+                for s in page.page.segments
+            ]
+            translators[page.rel] = drafts[page.rel] = converted.__getitem__
+            count = len({s.text for s in page.page.segments if s.needs_translation})
+            edition.counts[page.rel] = (count, count, None)
+    version = config.docsify_version
+    ids = {page.rel: id_map(page, drafts[page.rel], version) for page in pages}
+    for page in pages:
+        if page.rel not in selected:
+            continue
+        translated = translators[page.rel]
+        if translated is None:
+            edition.incomplete.add(page.rel)
+            continue
+        target = i18n / lang / page.rel
+        edition.files[target] = build_mirror(page, translated, ids, display(target))
+        edition.files.update(_assets(page, root, i18n / lang))
+    return edition
+
+
+def _english_counts(
+    edition: Edition, run: EnglishRun, pages: list[SourcePage], selected: set[str]
+) -> None:
+    for page in pages:
+        if page.rel not in selected:
+            continue
+        msgids = {s.text for s in page.page.segments if s.needs_translation}
+        memory = run.memories[page.rel]
+        translated, reviewed = memory.counts(msgids)
+        edition.counts[page.rel] = (len(msgids), translated, reviewed)
+
+
+def _assets(page: SourcePage, root: Path, mirror_root: Path) -> dict[Path, bytes]:
+    """Images and other files the page links to: the mirror site needs its own copy."""
+    found: dict[Path, bytes] = {}
+    for link in page.doc.links:
+        if link.kind in ("autolink",):
+            continue
+        route = docsify_route(
+            link.target, page.rel, image=link.kind == "image", html=link.kind == "html"
+        )
+        path = route.path
+        if not path or path.endswith(".md") or path.startswith("../"):
+            continue
+        source = root / path
+        if source.is_file():
+            found[mirror_root / path] = source.read_bytes()
+    return found

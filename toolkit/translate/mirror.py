@@ -1,0 +1,211 @@
+"""Mirror pages: translated text, heading ids recomputed, anchors rewritten, structure verified."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from toolkit.document import Document, SourceText, decode, encode, markdown_parser, parse
+from toolkit.errors import KbError
+from toolkit.site import docsify_route
+from toolkit.slug import docsify_ids
+from toolkit.translate.reassemble import assemble
+from toolkit.translate.segment import SegmentedPage, Span, Terms, segment_page
+
+TRAILER = re.compile(r"\n<!-- kb-translate: source sha256=([0-9a-f]{64}) -->\n\Z")
+_ID_PARAM = re.compile(r"([?&]id=)([^&#]*)")
+
+Translate = Callable[[int], str]
+"""Segment index to its translation (text with placeholders)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePage:
+    """One page of the book, read and parsed once, with its segments for one language."""
+
+    rel: str
+    """Path relative to the site root, POSIX."""
+    path: Path
+    source: SourceText
+    doc: Document
+    page: SegmentedPage
+    sha256: str
+
+
+def load_page(root: Path, rel: str, terms: Terms) -> SourcePage:
+    """Read, parse and segment a page of the book."""
+    path = root / rel
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise KbError(f"{path}: cannot read: {error.strerror or error}") from None
+    source = decode(data, path)
+    doc = parse(source.text, path)
+    return SourcePage(
+        rel, path, source, doc, segment_page(source.text, terms), hashlib.sha256(data).hexdigest()
+    )
+
+
+def trailer(sha256: str) -> str:
+    """The line that records which source a mirror was made from."""
+    return f"\n<!-- kb-translate: source sha256={sha256} -->\n"
+
+
+def recorded_source(text: str) -> str | None:
+    """The source hash a mirror records, or None when it has no trailer."""
+    match = TRAILER.search(text.replace("\r\n", "\n"))
+    return match.group(1) if match else None
+
+
+def heading_ids(text: str, path: Path, version: int) -> list[str]:
+    """docsify ids of a page's headings, in order."""
+    return docsify_ids([h.html for h in parse(text, path).headings], version)
+
+
+def id_map(page: SourcePage, translated: Translate, version: int) -> dict[str, str]:
+    """Source heading id to mirror heading id, for one page."""
+    draft = assemble(page.page, translated)
+    old = docsify_ids([h.html for h in page.doc.headings], version)
+    new = heading_ids(draft, page.path, version)
+    if len(old) != len(new):
+        raise KbError(
+            f"{page.path}: the translation has {len(new)} headings instead of {len(old)}; "
+            "nothing was written"
+        )
+    return dict(zip(old, new, strict=True))
+
+
+def link_edits(
+    page: SourcePage, ids: Mapping[str, Mapping[str, str]]
+) -> list[tuple[int, int, str]]:
+    """(start, end, new target) for every link whose anchor names a renamed heading."""
+    edits = []
+    for link in page.doc.links:
+        if link.target_start < 0 or link.kind == "autolink":
+            continue
+        route = docsify_route(
+            link.target, page.rel, image=link.kind == "image", html=link.kind == "html"
+        )
+        if route.external or not route.anchor:
+            continue
+        target = route.path if route.path is not None else page.rel
+        new = ids.get(target, {}).get(route.anchor)
+        if new is None or new == route.anchor:
+            continue
+        rewritten = replace_anchor(link.target, route.anchor, new)
+        if rewritten != link.target:
+            edits.append((link.target_start, link.target_end, rewritten))
+    return sorted(edits)
+
+
+def replace_anchor(target: str, old: str, new: str) -> str:
+    """The link target with its `?id=` value or `#fragment` naming `new` instead of `old`."""
+
+    def written(value: str) -> str:
+        return quote(new, safe="-_.~") if "%" in value else new
+
+    def swap(match: re.Match[str]) -> str:
+        value = match.group(2)
+        return match.group(1) + written(value) if unquote(value) == old else match.group(0)
+
+    replaced = _ID_PARAM.sub(swap, target)
+    if replaced != target:
+        return replaced
+    head, sep, fragment = target.rpartition("#")
+    if sep and not fragment.startswith("/") and unquote(fragment) == old:
+        return f"{head}#{written(fragment)}"
+    return target
+
+
+def copier(text: str, edits: list[tuple[int, int, str]]) -> Callable[[Span], str]:
+    """Copy source ranges, applying link-target edits that fall inside them."""
+    starts = [start for start, _, _ in edits]
+
+    def copy(span: Span) -> str:
+        out = []
+        at = span.start
+        for index in range(bisect.bisect_left(starts, span.start), len(edits)):
+            start, end, replacement = edits[index]
+            if start >= span.end:
+                break
+            out.append(text[at:start])
+            out.append(replacement)
+            at = end
+        out.append(text[at : span.end])
+        return "".join(out)
+
+    return copy
+
+
+def build_mirror(
+    page: SourcePage,
+    translated: Translate,
+    ids: Mapping[str, Mapping[str, str]],
+    mirror_display: str,
+) -> bytes:
+    """The mirror's bytes, verified against the source's skeleton (KbError on mismatch)."""
+    edits = link_edits(page, ids)
+    copy = copier(page.source.text, edits)
+    body = assemble(page.page, translated, copy)
+    expected = copy(Span(0, len(page.source.text)))
+    compare_skeletons(expected, body, str(page.path), mirror_display)
+    if body and not body.endswith("\n"):
+        body += "\n"
+    return encode(page.source, body + trailer(page.sha256))
+
+
+def skeleton(text: str) -> list[tuple[int, str, str]]:
+    """(line, kind, detail) of every block, with code, math, HTML and link targets verbatim."""
+    items: list[tuple[int, str, str]] = []
+    for token in markdown_parser().parse(text, {}):
+        line = token.map[0] + 1 if token.map else 0
+        if token.type == "inline":
+            atoms = []
+            for child in token.children or []:
+                if child.type in (
+                    "code_inline",
+                    "math_inline",
+                    "math_inline_double",
+                    "html_inline",
+                ):
+                    atoms.append(f"{child.type}:{child.content}")
+                elif child.type == "link_open":
+                    atoms.append(f"link:{child.attrs.get('href', '')}")
+                elif child.type == "image":
+                    atoms.append(f"image:{child.attrs.get('src', '')}")
+            items.append((line, "inline", "\x00".join(sorted(atoms))))
+        elif token.type in ("fence", "code_block"):
+            items.append((line, token.type, f"{token.info}\x00{token.content}"))
+        elif token.type in ("math_block", "math_block_label", "html_block", "front_matter"):
+            items.append((line, token.type, token.content))
+        else:
+            items.append((line, token.type, f"{token.tag}\x00{token.markup}"))
+    return items
+
+
+def compare_skeletons(source: str, mirror: str, source_display: str, mirror_display: str) -> None:
+    """Raise KbError at the first block where the mirror's structure differs from the source."""
+    want, got = skeleton(source), skeleton(mirror)
+    for (line, kind, detail), (mline, mkind, mdetail) in zip(want, got, strict=False):
+        if (kind, detail) != (mkind, mdetail):
+            what = kind if kind == mkind else f"{kind} became {mkind}"
+            raise KbError(
+                f"{mirror_display}:{mline}: the mirror does not keep the structure of "
+                f"{source_display}:{line} ({what} differs); nothing was written"
+            )
+    if len(want) != len(got):
+        line = (got[len(want)][0] if len(got) > len(want) else want[len(got)][0]) if want else 1
+        raise KbError(
+            f"{mirror_display}:{line}: the mirror has {len(got)} blocks where "
+            f"{source_display} has {len(want)}; nothing was written"
+        )
+
+
+def strip_trailer(text: str) -> str:
+    """A mirror's text without the trailer line."""
+    return TRAILER.sub("\n", text.replace("\r\n", "\n"))

@@ -1,0 +1,176 @@
+"""What `kb translate` prints and writes: mirrors, the --check list and the --status table."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.fileio import write_atomic
+from toolkit.site import iter_markdown
+from toolkit.translate.english import Problem
+from toolkit.translate.mirror import recorded_source
+
+
+@dataclass
+class Edition:
+    """What one language's run produced: files to write, and what kept pages out."""
+
+    lang: str
+    files: dict[Path, bytes] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    incomplete: set[str] = field(default_factory=set)
+    """Pages whose mirror cannot be made yet (a segment has no translation)."""
+    counts: dict[str, tuple[int, int, int | None]] = field(default_factory=dict)
+    """Page to (segments, translated, reviewed or None) for --status."""
+    sent: int = 0
+
+
+def display(path: Path) -> str:
+    """A path as shown to the user: relative to the current folder when below it."""
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _orphans(i18n: Path, lang: str, rels: list[str]) -> list[Path]:
+    folder = i18n / lang
+    if not folder.is_dir():
+        return []
+    known = set(rels)
+    orphans = []
+    for path in iter_markdown([folder]):
+        rel = path.relative_to(folder).as_posix()
+        if rel not in known and recorded_source(path.read_text("utf-8", "replace")) is not None:
+            orphans.append(path)
+    return orphans
+
+
+def _report_problems(editions: list[Edition]) -> int:
+    count = 0
+    for edition in editions:
+        for problem in edition.problems:
+            shown = problem.text.replace("\n", " ")
+            shown = shown if len(shown) <= 60 else shown[:59] + "…"
+            print(
+                f"{problem.rel}:{problem.line}: {edition.lang}: {problem.reason}: {shown!r}",
+                file=sys.stderr,
+            )
+            count += 1
+    return count
+
+
+def write_editions(
+    editions: list[Edition], i18n: Path, rels: list[str], paths: Sequence[Path]
+) -> int:
+    """Write what the editions built (all verified already); report; 0, or 1 if incomplete."""
+    problems = _report_problems(editions)
+    for edition in editions:
+        written = unchanged = 0
+        for path, data in sorted(edition.files.items()):
+            if path.is_file() and path.read_bytes() == data:
+                unchanged += 1
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, data)
+            written += 1
+        removed = 0
+        if not paths:
+            for orphan in _orphans(i18n, edition.lang, rels):
+                orphan.unlink()
+                removed += 1
+        summary = f"kb translate: {edition.lang}: {written} written, {unchanged} unchanged"
+        if removed:
+            summary += f", {removed} orphans removed"
+        if edition.incomplete:
+            summary += f", {len(edition.incomplete)} pages waiting for translations"
+        if edition.lang == "en":
+            summary += f"; {edition.sent} segments sent"
+        print(summary)
+    return 1 if problems or any(e.incomplete for e in editions) else 0
+
+
+def check_editions(
+    editions: list[Edition],
+    i18n: Path,
+    rels: list[str],
+    selected: set[str],
+    root: Path,
+    paths: Sequence[Path],
+) -> int:
+    findings = []
+    for edition in editions:
+        for rel in sorted(selected):
+            target = i18n / edition.lang / rel
+            source = display(root / rel)
+            if not target.is_file():
+                findings.append(f"{display(target)}: missing (no mirror of {source})")
+                continue
+            text = target.read_bytes().decode("utf-8", "replace")
+            recorded = recorded_source(text)
+            if rel in edition.incomplete:
+                findings.append(
+                    f"{display(target)}: stale: {source} has segments without a "
+                    f"translation in {display(i18n / 'po' / edition.lang)}"
+                )
+            elif recorded is None or target.read_bytes() != edition.files.get(target):
+                expected = edition.files.get(target, b"").decode("utf-8", "replace")
+                if recorded != recorded_source(expected):
+                    findings.append(f"{display(target)}: stale: made from an older {source}")
+                else:
+                    findings.append(
+                        f"{display(target)}: stale: the memory, the glossary or "
+                        "a linked heading changed since it was made"
+                    )
+        for path, data in sorted(edition.files.items()):
+            if path.suffix != ".md" and (not path.is_file() or path.read_bytes() != data):
+                findings.append(
+                    f"{display(path)}: missing or out of date (a copy of a linked file)"
+                )
+        if not paths:
+            for orphan in _orphans(i18n, edition.lang, rels):
+                findings.append(f"{display(orphan)}: orphan: its source page no longer exists")
+    for finding in findings:
+        print(finding)
+    return 1 if findings else 0
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def print_status(editions: list[Edition], i18n: Path, fmt: str) -> int:
+    """Segments, translated, reviewed and stale per page and language, as a table or JSON."""
+    rows: list[dict[str, object]] = []
+    for edition in editions:
+        for rel, (segments, translated, reviewed) in sorted(edition.counts.items()):
+            target = i18n / edition.lang / rel
+            stale = not target.is_file() or target.read_bytes() != edition.files.get(target)
+            rows.append(
+                {
+                    "page": rel,
+                    "lang": edition.lang,
+                    "segments": segments,
+                    "translated": translated,
+                    "reviewed": reviewed,
+                    "stale": stale,
+                }
+            )
+    if fmt == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    width = max([_width(str(r["page"])) for r in rows] + [4])
+    print("page" + " " * (width - 4) + "  lang     segments  translated  reviewed  stale")
+    for row in rows:
+        page = str(row["page"])
+        shown = "-" if row["reviewed"] is None else str(row["reviewed"])
+        print(
+            f"{page}{' ' * (width - _width(page))}  {row['lang']!s:<7}  {row['segments']!s:>8}  "
+            f"{row['translated']!s:>10}  {shown:>8}  {'yes' if row['stale'] else 'no'}"
+        )
+    return 0
