@@ -84,8 +84,13 @@ def test_problems(tex: str, display: bool, expected: list[tuple[str, int]]) -> N
 
 @pytest.mark.parametrize(
     ("tex", "suggestion"),
-    [(r"\farc", r"\frac"), (r"\mathbbb", r"\mathbb"), (r"\lamda", r"\lambda"),
-     (r"\alpah", r"\alpha"), (r"\operatornme", r"\operatorname")],
+    [
+        (r"\farc", r"\frac"),
+        (r"\mathbbb", r"\mathbb"),
+        (r"\lamda", r"\lambda"),
+        (r"\alpah", r"\alpha"),
+        (r"\operatornme", r"\operatorname"),
+    ],
 )
 def test_unknown_command_suggests_the_nearest(tex: str, suggestion: str) -> None:
     (problem,) = check_tex(tex, False)
@@ -95,8 +100,16 @@ def test_unknown_command_suggests_the_nearest(tex: str, suggestion: str) -> None
 
 @pytest.mark.parametrize(
     ("char", "replacement"),
-    [("（", "("), ("，", ","), ("：", ":"), ("；", ";"), ("１", "1"), ("ｘ", "x"), ("｛", None),
-     ("＄", None)],
+    [
+        ("（", "("),
+        ("，", ","),
+        ("：", ":"),
+        ("；", ";"),
+        ("１", "1"),
+        ("ｘ", "x"),
+        ("｛", None),
+        ("＄", None),
+    ],
 )
 def test_full_width_fix_only_when_meaning_is_kept(char: str, replacement: str | None) -> None:
     (problem,) = check_tex(f"a {char} b", False)
@@ -114,9 +127,25 @@ def test_katex_versions_agree() -> None:
     assert data["katex_version"] == package["dependencies"]["katex"] == katex_tables().version
 
 
-PIECES = [*"{}[]()^_&\\'|$%#~ax1 \n", r"\frac", r"\left", r"\right", r"\begin{cases}",
-          r"\end{cases}", r"\\", r"\text{", "（", "中", r"\def", r"\tag{1}", r"\sqrt", r"\over",
-          r"\verb|x|", "\u2028", r"\newcommand"]
+PIECES = [
+    *"{}[]()^_&\\'|$%#~ax1 \n",
+    r"\frac",
+    r"\left",
+    r"\right",
+    r"\begin{cases}",
+    r"\end{cases}",
+    r"\\",
+    r"\text{",
+    "（",
+    "中",
+    r"\def",
+    r"\tag{1}",
+    r"\sqrt",
+    r"\over",
+    r"\verb|x|",
+    "\u2028",
+    r"\newcommand",
+]
 
 
 @settings(max_examples=300, deadline=None)

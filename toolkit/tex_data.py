@@ -1,10 +1,9 @@
-"""KaTeX's tables (extracted from the pinned katex package), its lexer, and the problem codes."""
+"""KaTeX's tables (extracted from the pinned katex package) and the problem codes."""
 
 from __future__ import annotations
 
 import functools
 import json
-import re
 from dataclasses import dataclass
 from importlib import resources
 
@@ -76,15 +75,22 @@ def katex_tables() -> KatexTables:
     raw = json.loads(resources.files("toolkit").joinpath("data/katex.json").read_text("utf-8"))
     functions = {
         name: FunctionSpec(
-            f["type"], f["numArgs"], f["numOptionalArgs"], tuple(f["argTypes"] or ()),
-            f["allowedInText"], f["allowedInMath"], f["allowedInArgument"], f["infix"],
+            f["type"],
+            f["numArgs"],
+            f["numOptionalArgs"],
+            tuple(f["argTypes"] or ()),
+            f["allowedInText"],
+            f["allowedInMath"],
+            f["allowedInArgument"],
+            f["infix"],
             f["primitive"],
         )
         for name, f in raw["functions"].items()
     }
     environments = {
-        name: EnvironmentSpec(e["numArgs"], e["numOptionalArgs"], tuple(e["argTypes"] or ()),
-                              e["displayOnly"])
+        name: EnvironmentSpec(
+            e["numArgs"], e["numOptionalArgs"], tuple(e["argTypes"] or ()), e["displayOnly"]
+        )
         for name, e in raw["environments"].items()
     }
     macros = {k: (v if isinstance(v, str) else None) for k, v in raw["macros"].items()}
@@ -102,67 +108,6 @@ def katex_tables() -> KatexTables:
         unicode_sup_sub=raw["unicode_sup_sub"],
         command_names=tuple(sorted(names)),
     )
-
-
-# --- lexing --------------------------------------------------------------------
-
-# KaTeX's Lexer.ts tokenRegex, with JavaScript's surrogate pairs as Python code points.
-_TOKEN = re.compile(
-    r"([ \r\n\t]+)|"
-    r"\\(\n|[ \r\t]+\n?)[ \r\t]*|"
-    r"([!-\[\]-\u2027\u202A-\uD7FF\uF900-\U0010FFFF][\u0300-\u036f]*"
-    r"|\\verb\*([\s\S]).*?\4"
-    r"|\\verb([^*a-zA-Z]).*?\5"
-    r"|(\\[a-zA-Z@]+)[ \r\n\t]*"
-    r"|\\[^\uD800-\uDFFF\U00010000-\U0010FFFF])"
-)
-
-
-class LexError(Exception):
-    """A character KaTeX's lexer refuses, at a code-point offset."""
-
-    def __init__(self, offset: int, char: str) -> None:
-        super().__init__(char)
-        self.offset = offset
-        self.char = char
-
-
-@functools.lru_cache(maxsize=4096)
-def lex(tex: str) -> tuple[tuple[str, int], ...]:
-    """Tokens `(text, offset)` as KaTeX reads them; comments dropped. LexError on bad input."""
-    tokens: list[tuple[str, int]] = []
-    append = tokens.append
-    pos = 0
-    for m in _TOKEN.finditer(tex):
-        start = m.start()
-        if start != pos:
-            raise LexError(pos, tex[pos])
-        text = m.group()
-        first = text[0]
-        if first == "\\" and len(text) > 1:
-            second = text[1]
-            if second in " \r\n\t":
-                text = "\\ "
-            elif second.isascii() and (second.isalpha() or second == "@"):
-                text = text.rstrip(" \r\n\t")
-        elif first in " \r\n\t":
-            text = " "
-        elif first == "%":
-            return tuple(tokens) + _lex_after_comment(tex, start)
-        append((text, start))
-        pos = m.end()
-    if pos != len(tex):
-        raise LexError(pos, tex[pos])
-    return tuple(tokens)
-
-
-def _lex_after_comment(tex: str, at: int) -> tuple[tuple[str, int], ...]:
-    """A `%` comment runs to the end of its line; lex what follows, keeping offsets."""
-    newline = tex.find("\n", at)
-    if newline < 0:
-        return ()
-    rest = lex(tex[newline + 1:])
-    return tuple((text, offset + newline + 1) for text, offset in rest)
 
 
 # --- characters typed with a Chinese input method ---------------------------------
@@ -185,14 +130,19 @@ FULL_WIDTH_NO_FIX = frozenset(
 def is_cjk(char: str) -> bool:
     """A Han character (CJK Unified Ideographs and extensions, compatibility ideographs)."""
     code = ord(char)
-    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF
-            or 0x20000 <= code <= 0x3134F)
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x20000 <= code <= 0x3134F
+    )
 
 
 # Environments whose body KaTeX's handlers check beyond `&` and `\\` (environments/array.ts).
 SINGLE_ROW = frozenset({"equation", "equation*"})
 """Body ends at `\\end` only, with at most one column."""
 MAX_COLUMNS = {"equation": 1, "equation*": 1, "split": 2}
-TAGGED = frozenset({"align", "align*", "alignat", "alignat*", "gather", "gather*",
-                    "equation", "equation*"})
+TAGGED = frozenset(
+    {"align", "align*", "alignat", "alignat*", "gather", "gather*", "equation", "equation*"}
+)
 """Environments that number rows, so a `\\tag` belongs to its row."""

@@ -1,0 +1,381 @@
+"""KaTeX's Parser: expressions, atoms, scripts, groups, functions and their arguments."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from toolkit import tex_data as d
+from toolkit.tex_functions import call
+from toolkit.tex_gullet import Gullet
+from toolkit.tex_nodes import (
+    ORD,
+    ORDGROUP,
+    OTHER,
+    Fail,
+    Node,
+    Tok,
+    symbol,
+)
+from toolkit.tex_suggest import suggest
+
+_END = frozenset({"}", "\\endgroup", "\\end", "\\right", "&"})
+_SCRIPT_TOKENS = frozenset({"\\limits", "\\nolimits", "^", "_", "'"})
+_SUBSCRIPTS = frozenset("₊₋₌₍₎₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ")
+_UNITS = frozenset(
+    ["pt", "mm", "cm", "in", "bp", "pc", "dd", "cc", "nd", "nc", "sp", "px", "em", "ex", "mu"]
+)
+_COLOR = re.compile(r"#[a-f0-9]{3,4}|#[a-f0-9]{6}|#[a-f0-9]{8}|[a-f0-9]{6}|[a-z]+", re.I)
+_SIZE = re.compile(r"[-+]? *(?:$|\d+|\d+\.\d*|\.\d*) *[a-z]{0,2} *")
+
+
+class Parser(Gullet):
+    """KaTeX's Parser + MacroExpander, keeping only what decides whether parsing succeeds."""
+
+    def __init__(self, tex: str, display: bool) -> None:
+        super().__init__(tex)
+        self.display = display
+        self.next: Tok | None = None
+        self.lr_depth = 0
+        self.scripts = _SCRIPT_TOKENS | self.t.unicode_sup_sub.keys()
+        self.plain = _plain_symbols()
+
+    def fetch(self) -> Tok:
+        if self.next is None:
+            self.next = self.next_token()
+        return self.next
+
+    def consume(self) -> None:
+        self.next = None
+
+    def consume_spaces(self) -> None:
+        while (self.next or self.fetch())[0] == " ":
+            self.next = None
+
+    def expect(self, text: str, opener: Tok | None = None) -> None:
+        got = self.fetch()
+        if got[0] != text:
+            raise self.unexpected(text, got, opener)
+        self.next = None
+
+    def unexpected(self, expected: str, got: Tok, opener: Tok | None) -> Fail:
+        text, pos = got
+        if text == "}":
+            return Fail(d.UNBALANCED_BRACES, pos, "`}` has no matching `{`")
+        if text == "\\right":
+            return Fail(d.UNMATCHED_LEFT_RIGHT, pos, "`\\right` has no matching `\\left`")
+        if text == "\\end":
+            return Fail(d.UNMATCHED_ENVIRONMENT, pos, "`\\end` has no matching `\\begin`")
+        if text == "&":
+            return Fail(
+                d.MISPLACED_ALIGNMENT,
+                pos,
+                "`&` outside an alignment environment (aligned, cases, matrix, array…)",
+            )
+        if expected in ("}", "\\endgroup") and opener is not None:
+            return Fail(d.UNBALANCED_BRACES, opener[1], f"`{opener[0]}` is never closed")
+        if text in ("^", "_") and self.mode == "text":
+            return Fail(
+                d.NOT_ALLOWED_HERE,
+                pos,
+                f"`{text}` inside text (`\\text{{}}`…): scripts work only in math",
+            )
+        return Fail(d.KATEX_ERROR, pos, f"KaTeX expected `{expected}` but found `{text}`")
+
+    def parse(self) -> None:
+        self.begin_group()
+        self.parse_expression(False, None)
+        self.expect("EOF")
+        self.end_group()
+        if self.defs.get("\\df@tag"):
+            if not self.display:
+                raise Fail(d.NOT_ALLOWED_HERE, 0, "`\\tag` works only in display math (`$$…$$`)")
+            self.subparse(("\\df@tag", 0))
+
+    def subparse(self, tok: Tok) -> None:
+        """Parse a stored token (a `\\tag`'s text) on its own, as KaTeX does at a row's end."""
+        saved, self.next = self.next, None
+        self.stack.extend((("}", tok[1]), tok))
+        self.parse_expression(False, None)
+        self.expect("}")
+        self.next = saved
+
+    def parse_expression(self, break_on_infix: bool, break_on: str | None) -> list[Node]:
+        body: list[Node] = []
+        functions = self.t.functions
+        plain = self.plain
+        scripts = self.scripts
+        while True:
+            if self.mode == "math":
+                while (self.next or self.fetch())[0] == " ":
+                    self.next = None
+            text, pos = self.next or self.fetch()
+            if text in _END or text == break_on:
+                break
+            if break_on_infix and text in functions and functions[text].infix:
+                break
+            if text in plain and self.mode == "math":
+                # The common case, a symbol with no script: skip the general path.
+                self.next = None
+                base = symbol(text, plain[text])
+                after = self.next = self.next_token()
+                if after[0] not in scripts and after[0] != " ":
+                    body.append(base)
+                    continue
+                atom = self.parse_atom(break_on, base)
+            else:
+                atom = self.parse_atom(break_on)
+            if atom is None:
+                break
+            if atom.kind != "internal":
+                body.append(atom)
+                if atom.kind == "infix" and sum(n.kind == "infix" for n in body) > 1:
+                    raise Fail(
+                        d.NOT_ALLOWED_HERE,
+                        pos,
+                        f"a second infix `{atom.text}` in one "
+                        "group (only one `\\over`/`\\choose`/… per `{}`)",
+                    )
+        return body
+
+    def parse_atom(self, break_on: str | None, base: Node | None = None) -> Node | None:
+        if base is None:
+            base = self.parse_group("atom", break_on)
+        if (base is not None and base.kind == "internal") or self.mode == "text":
+            return base
+        sup = sub = False
+        scripts = self.scripts
+        while True:
+            while (tok := self.next or self.fetch())[0] == " ":
+                self.next = None
+            text, pos = tok
+            if text not in scripts:
+                break
+            if text in ("\\limits", "\\nolimits"):
+                if base is None or base.kind not in ("op", "operatorname"):
+                    raise Fail(
+                        d.NOT_ALLOWED_HERE, pos, f"`{text}` must follow an operator such as `\\sum`"
+                    )
+                self.consume()
+            elif text == "^" or text == "'":
+                if sup:
+                    raise Fail(
+                        d.DOUBLE_SCRIPT,
+                        pos,
+                        f"double superscript: `{text}` after a superscript; group it as `^{{…}}`",
+                    )
+                if text == "^":
+                    self.script("superscript")
+                else:
+                    while self.fetch()[0] == "'":
+                        self.consume()
+                    if self.fetch()[0] == "^":
+                        self.script("superscript")
+                sup = True
+            elif text == "_":
+                if sub:
+                    raise Fail(
+                        d.DOUBLE_SCRIPT,
+                        pos,
+                        "double subscript: `_` after a subscript; group it as `_{…}`",
+                    )
+                self.script("subscript")
+                sub = True
+            elif text in self.t.unicode_sup_sub:
+                is_sub = text in _SUBSCRIPTS
+                self.consume()
+                while (nxt := self.fetch()[0]) in self.t.unicode_sup_sub and (
+                    nxt in _SUBSCRIPTS
+                ) == is_sub:
+                    self.consume()
+                sup, sub = sup or not is_sub, sub or is_sub
+            else:
+                break
+        if not (sup or sub):
+            return base
+        if base is not None and base.kind == "infix":
+            raise Fail(
+                d.NOT_ALLOWED_HERE,
+                self.fetch()[1],
+                f"`{base.text}` cannot take a superscript or subscript",
+            )
+        return Node("supsub")
+
+    def script(self, name: str) -> None:
+        symbol, _ = self.fetch()
+        self.consume()
+        self.consume_spaces()
+        while (group := self.parse_group(name)) is not None and group.kind == "internal":
+            pass
+        if group is None:
+            text, pos = self.fetch()
+            found = "nothing" if text == "EOF" else f"`{text}`"
+            raise Fail(
+                d.MISSING_ARGUMENT,
+                pos,
+                f"`{symbol}` needs something to raise or lower, found {found}",
+            )
+
+    def parse_group(self, name: str, break_on: str | None = None) -> Node | None:
+        tok = self.fetch()
+        text = tok[0]
+        if text == "{" or text == "\\begingroup":
+            self.consume()
+            end = "}" if text == "{" else "\\endgroup"
+            self.begin_group()
+            self.parse_expression(False, end)
+            self.expect(end, tok)
+            self.end_group()
+            return ORDGROUP
+        if text in self.t.functions:
+            result = self.parse_function(break_on, name)
+        else:
+            result = self.parsesymbol()
+        if result is None and text[0] == "\\" and text not in self.t.implicit_commands:
+            raise self.unknown(tok)
+        return result
+
+    def unknown(self, tok: Tok) -> Fail:
+        text, pos = tok
+        other = self.t.text_symbols if self.mode == "math" else self.t.math_symbols
+        if text in other:
+            where = "outside `\\text{}`" if self.mode == "math" else "inside `\\text{}`"
+            return Fail(d.NOT_ALLOWED_HERE, pos, f"`{text}` cannot be used {where}")
+        close = suggest(text)
+        hint = f"; did you mean `{close}`?" if close else ""
+        return Fail(d.UNKNOWN_COMMAND, pos, f"KaTeX does not know `{text}`{hint}")
+
+    def parse_function(self, break_on: str | None, name: str | None) -> Node | None:
+        tok = self.fetch()
+        spec = self.t.functions.get(tok[0])
+        if spec is None:
+            return None
+        self.consume()
+        func, pos = tok
+        if name and name != "atom" and not spec.allowed_in_argument:
+            raise Fail(
+                d.NOT_ALLOWED_HERE, pos, f"`{func}` as a {name} needs braces: write `{{{func}…}}`"
+            )
+        if self.mode == "text" and not spec.allowed_in_text:
+            raise Fail(d.NOT_ALLOWED_HERE, pos, f"`{func}` cannot be used inside `\\text{{}}`")
+        if self.mode == "math" and not spec.allowed_in_math:
+            raise Fail(d.NOT_ALLOWED_HERE, pos, f"`{func}` cannot be used in math mode")
+        args = self.parse_arguments(
+            func,
+            spec.num_args,
+            spec.num_optional,
+            spec.arg_types,
+            spec.primitive,
+            spec.type == "sqrt",
+        )
+        return call(self, tok, spec, args, break_on)
+
+    def parse_arguments(
+        self,
+        func: str,
+        num: int,
+        optional: int,
+        types: tuple[str | None, ...],
+        primitive: bool = False,
+        sqrt: bool = False,
+    ) -> list[Node | None]:
+        args: list[Node | None] = []
+        for i in range(num + optional):
+            self.taker = f"`{func}`"
+            kind = types[i] if i < len(types) else None
+            if (primitive and kind is None) or (sqrt and i == 1 and args[0] is None):
+                kind = "primitive"
+            args.append(self.argument(func, kind, i < optional))
+        return args
+
+    def argument(self, func: str, kind: str | None, optional: bool) -> Node | None:
+        if kind == "color":
+            found = self.string_group(optional)
+            if found is not None and not _COLOR.fullmatch(found[0]):
+                raise Fail(d.INVALID_ARGUMENT, found[1], f"`{found[0]}` is not a color")
+            return OTHER if found else None
+        if kind == "size":
+            return self.size_group(optional)
+        if kind in ("url", "raw"):
+            self.skip_spaces()
+            return OTHER if self.string_group(optional) else None
+        if kind == "primitive":
+            group = self.parse_group(f"argument to '{func}'")
+            if group is None:
+                raise Fail(d.MISSING_ARGUMENT, self.fetch()[1], f"`{func}` is missing its argument")
+            return group
+        mode = "text" if kind == "hbox" else kind if kind in ("math", "text") else None
+        if self.scan_argument(optional) is None:
+            return None
+        outer = self.mode
+        self.mode = mode or outer
+        self.begin_group()
+        body = self.parse_expression(False, "EOF")
+        self.expect("EOF")
+        self.end_group()
+        self.mode = outer
+        return Node("ordgroup", body=body)
+
+    def string_group(self, optional: bool) -> Tok | None:
+        start = self.scan_argument(optional)
+        if start is None:
+            return None
+        text = ""
+        while (tok := self.fetch())[0] != "EOF":
+            text += tok[0]
+            self.consume()
+        self.consume()
+        return text, start[1]
+
+    def size_group(self, optional: bool) -> Node | None:
+        self.skip_spaces()
+        if not optional and self.future()[0] != "{":
+            first = self.fetch()
+            text = ""
+            while (tok := self.fetch())[0] != "EOF" and _SIZE.fullmatch(text + tok[0]):
+                text += tok[0]
+                self.consume()
+            if not text:
+                raise Fail(d.INVALID_ARGUMENT, first[1], f"`{first[0]}` is not a size")
+            found: Tok | None = (text, first[1])
+        else:
+            found = self.string_group(optional)
+        if found is None:
+            return None
+        text = found[0] or ("0pt" if not optional else "")
+        match = re.search(r"([-+]?) *(\d+(?:\.\d*)?|\.\d+) *([a-z]{2})", text)
+        if not match or match.group(3) not in _UNITS:
+            raise Fail(d.INVALID_ARGUMENT, found[1], f"`{found[0]}` is not a size such as `2pt`")
+        return OTHER
+
+    def parsesymbol(self) -> Node | None:
+        text = (self.next or self.fetch())[0]
+        table = self.t.math_symbols if self.mode == "math" else self.t.text_symbols
+        group = table.get(text)
+        if group is not None:
+            self.next = None
+            return symbol(text, group)
+        if text.startswith("\\verb") and len(text) > 5 and not text[5].isalpha():
+            self.consume()
+            return OTHER
+        if text == ORD:
+            self.consume()
+            return OTHER
+        bare = text.rstrip("\u0300\u0301\u0302\u0303\u0304\u0306\u0307\u0308\u030a\u030b\u030c")
+        if bare in table:
+            self.consume()
+            return symbol(bare, table[bare])
+        if ord(text[0]) >= 0x80:
+            self.consume()
+            return symbol(bare, "textord")
+        return None
+
+
+_SYMBOLS: dict[tuple[str, str], Node] = {}
+
+
+@functools.cache
+def _plain_symbols() -> dict[str, str]:
+    """Math symbols that are not also functions: parsed without looking them up twice."""
+    tables = d.katex_tables()
+    return {k: v for k, v in tables.math_symbols.items() if k not in tables.functions}

@@ -1,0 +1,51 @@
+"""Near-miss suggestions for an unknown command: the known name within two edits."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+
+from toolkit import tex_data as d
+
+
+@functools.lru_cache(maxsize=1024)
+def suggest(name: str) -> str | None:
+    """The known command closest to a misspelt one (within two edits), ranked by difflib."""
+    index = _deletion_index()
+    found: set[str] = set()
+    for variant in {name} | _deletions(name):
+        found.update(index.get(variant, ()))
+    found.discard(name)
+    if not found:
+        return None
+    return min(
+        sorted(found),
+        key=lambda c: (_distance(name, c), -difflib.SequenceMatcher(None, name, c).ratio()),
+    )
+
+
+def _distance(a: str, b: str) -> int:
+    """Edit distance counting a swap of two neighbours as one edit (optimal string alignment)."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def _deletions(name: str) -> set[str]:
+    return {name[:i] + name[i + 1 :] for i in range(1, len(name))}
+
+
+@functools.cache
+def _deletion_index() -> dict[str, tuple[str, ...]]:
+    """Each command name and its one-letter deletions, pointing back at the name."""
+    index: dict[str, list[str]] = {}
+    for command in d.katex_tables().command_names:
+        for variant in {command} | _deletions(command):
+            index.setdefault(variant, []).append(command)
+    return {k: tuple(v) for k, v in index.items()}
