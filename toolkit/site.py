@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -46,6 +47,7 @@ def _split(target: str) -> tuple[str, str, str]:
     return unquote(parts.path), parts.query, unquote(parts.fragment)
 
 
+@functools.lru_cache(maxsize=65536)
 def docsify_route(target: str, page: str, *, image: bool = False, html: bool = False) -> Route:
     """Resolve a link on `page` (site-relative) the way docsify 4 does (relativePath: false)."""
     if _EXTERNAL.match(target):
@@ -74,6 +76,7 @@ def docsify_route(target: str, page: str, *, image: bool = False, html: bool = F
     return Route(_normalise(resolved), anchor, folder_route=folder, bare=path)
 
 
+@functools.lru_cache(maxsize=65536)
 def github_route(target: str, page: str) -> Route:
     """Resolve a link on `page` the way GitHub's file view does: relative to the file."""
     if _EXTERNAL.match(target):
