@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: lint test bench fuzz clean
+.PHONY: lint test serve bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ lint: $(STAMP)
 ## test: run the whole test suite (installs its npm packages itself on first run)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+## serve: the three editions as one local docsify site on http://127.0.0.1:3000/ (PORT=N to change)
+serve: $(STAMP)
+	$(BIN)/kb serve --port $(or $(PORT),3000)
 
 ## bench: benchmarks against peers measured in the same run
 bench: $(STAMP)

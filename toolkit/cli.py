@@ -159,6 +159,46 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not read or write the heading-index cache (kept outside the repository)",
     )
+
+    build_site = commands.add_parser(
+        "build-site",
+        help="write the three editions as one static docsify site (for GitHub Pages)",
+        description="Assemble the docsify site: the book (the site root from [tool.kb], "
+        "default content/) at /, i18n/zh-Hant/ at /zh-Hant/ and i18n/en/ at /en/, each "
+        "edition with its own copy of the book's index.html and the book's _navbar.md "
+        "(the language switch). A missing edition is left out and named on stderr. OUT is "
+        "created, or replaced only when an earlier build-site wrote it (it holds "
+        ".kb-build-site); any other non-empty folder is refused.",
+        epilog="exit status: 0 built, 2 usage, config or I/O error.\n\n"
+        "example:\n  kb build-site site        then publish site/ (it has .nojekyll)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    build_site.add_argument("out", type=Path, metavar="OUT", help="folder to write the site to")
+    build_site.add_argument(
+        "--config", type=Path, metavar="FILE", help="pyproject.toml to read [tool.kb] from"
+    )
+
+    serve = commands.add_parser(
+        "serve",
+        help="build the site into a temporary folder and serve it on 127.0.0.1",
+        description="Build the site as `kb build-site` does, into a temporary folder, and "
+        "serve it on 127.0.0.1 until Ctrl-C. Prints the address of each edition. The "
+        "browser loads docsify, KaTeX and Prism from their pinned CDN addresses.",
+        epilog="exit status: 0 stopped with Ctrl-C, 2 usage, config or I/O error "
+        "(e.g. the port is taken).\n\nexamples:\n  kb serve                  "
+        "http://127.0.0.1:3000/\n  kb serve --port 0         any free port",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=3000,
+        metavar="N",
+        help="port to listen on (default 3000; 0 picks a free one)",
+    )
+    serve.add_argument(
+        "--config", type=Path, metavar="FILE", help="pyproject.toml to read [tool.kb] from"
+    )
     _add_questions_parser(commands)
     _translate_parser(commands)
     return parser
@@ -242,6 +282,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             from toolkit.questions_index import run_questions
 
             return run_questions(args)
+        if args.command == "build-site":
+            from toolkit.config import load_config
+            from toolkit.site_build import run_build_site
+
+            return run_build_site(args.out, load_config(path=args.config))
+        if args.command == "serve":
+            from toolkit.config import load_config
+            from toolkit.site_build import run_serve
+
+            return run_serve(args.port, load_config(path=args.config))
         parser.print_help()
         return 2
     except KbError as error:
