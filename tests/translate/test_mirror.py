@@ -13,7 +13,7 @@ from toolkit.document import read_document
 from toolkit.errors import KbError
 from toolkit.site import docsify_route
 from toolkit.slug import docsify_ids
-from toolkit.translate.mirror import compare_skeletons, replace_anchor
+from toolkit.translate.mirror import compare_skeletons, replace_anchor, skeleton
 
 LANGS = ("en", "zh-Hant")
 
@@ -128,7 +128,7 @@ def test_a_structure_change_writes_nothing(project: Path, kb: Kb, fake: FakeLibr
 
 def test_skeleton_names_the_line() -> None:
     with pytest.raises(KbError, match=r"^m.md:3: the mirror does not keep the structure of s.md:3"):
-        compare_skeletons("# a\n\n`x`\n", "# b\n\n`y`\n", "s.md", "m.md")
+        compare_skeletons(skeleton("# a\n\n`x`\n"), skeleton("# b\n\n`y`\n"), "s.md", "m.md")
 
 
 @pytest.mark.parametrize(

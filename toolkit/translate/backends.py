@@ -84,9 +84,11 @@ class _Transport:
         return getattr(self._real, name)
 
     def get(self, url: str, **kwargs: Any) -> Any:
+        """`requests.get` with the run's timeout; remembers the response."""
         return self._send("GET", url, kwargs)
 
     def post(self, url: str, **kwargs: Any) -> Any:
+        """`requests.post` with the run's timeout; remembers the response."""
         return self._send("POST", url, kwargs)
 
     def _send(self, method: str, url: str, kwargs: dict[str, Any]) -> Any:

@@ -8,13 +8,16 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote
+
+from markdown_it.token import Token
 
 from toolkit.document import Document, SourceText, decode, encode, markdown_parser, parse
 from toolkit.errors import KbError
 from toolkit.site import docsify_route
-from toolkit.slug import docsify_ids
-from toolkit.translate.reassemble import assemble
+from toolkit.slug import docsify_ids, render_marked_html
+from toolkit.translate.reassemble import assemble, render_segment
 from toolkit.translate.segment import SegmentedPage, Span, Terms, segment_page
 
 TRAILER = re.compile(r"\n<!-- kb-translate: source sha256=([0-9a-f]{64}) -->\n\Z")
@@ -35,6 +38,8 @@ class SourcePage:
     doc: Document
     page: SegmentedPage
     sha256: str
+    skeleton: list[tuple[int, str, str]]
+    """The source's skeleton (see `skeleton`), from the same parse as the segments."""
 
 
 def load_page(root: Path, rel: str, terms: Terms) -> SourcePage:
@@ -46,9 +51,11 @@ def load_page(root: Path, rel: str, terms: Terms) -> SourcePage:
         raise KbError(f"{path}: cannot read: {error.strerror or error}") from None
     source = decode(data, path)
     doc = parse(source.text, path)
-    return SourcePage(
-        rel, path, source, doc, segment_page(source.text, terms), hashlib.sha256(data).hexdigest()
-    )
+    env: dict[str, Any] = {}
+    tokens = markdown_parser().parse(source.text, env)
+    page = segment_page(source.text, terms, tokens, env)
+    sha = hashlib.sha256(data).hexdigest()
+    return SourcePage(rel, path, source, doc, page, sha, _skeleton(tokens))
 
 
 def trailer(sha256: str) -> str:
@@ -62,28 +69,31 @@ def recorded_source(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def heading_ids(text: str, path: Path, version: int) -> list[str]:
-    """docsify ids of a page's headings, in order."""
-    return docsify_ids([h.html for h in parse(text, path).headings], version)
-
-
 def id_map(page: SourcePage, translated: Translate, version: int) -> dict[str, str]:
-    """Source heading id to mirror heading id, for one page."""
-    draft = assemble(page.page, translated)
+    """Source heading id to mirror heading id, for one page.
+
+    Only the translated headings are parsed (as inline Markdown, rendered as marked does);
+    the mirror's lint and skeleton check confirm the result on the whole page.
+    """
+    by_line = {s.line: i for i, s in enumerate(page.page.segments) if s.kind == "heading"}
+    htmls = []
+    for heading in page.doc.headings:
+        index = by_line.get(heading.line)
+        rendered = render_segment(page.page, index, translated) if index is not None else None
+        if rendered is None or rendered == heading.source:
+            htmls.append(heading.html)
+            continue
+        parsed = markdown_parser().parseInline(rendered, {})
+        children = (parsed[0].children or []) if parsed else []
+        htmls.append(render_marked_html(children, rendered))
     old = docsify_ids([h.html for h in page.doc.headings], version)
-    new = heading_ids(draft, page.path, version)
-    if len(old) != len(new):
-        raise KbError(
-            f"{page.path}: the translation has {len(new)} headings instead of {len(old)}; "
-            "nothing was written"
-        )
-    return dict(zip(old, new, strict=True))
+    return dict(zip(old, docsify_ids(htmls, version), strict=True))
 
 
 def link_edits(
     page: SourcePage, ids: Mapping[str, Mapping[str, str]]
-) -> list[tuple[int, int, str]]:
-    """(start, end, new target) for every link whose anchor names a renamed heading."""
+) -> list[tuple[int, int, str, str]]:
+    """(start, end, new target, kind) for every link whose anchor names a renamed heading."""
     edits = []
     for link in page.doc.links:
         if link.target_start < 0 or link.kind == "autolink":
@@ -99,7 +109,7 @@ def link_edits(
             continue
         rewritten = replace_anchor(link.target, route.anchor, new)
         if rewritten != link.target:
-            edits.append((link.target_start, link.target_end, rewritten))
+            edits.append((link.target_start, link.target_end, rewritten, link.kind))
     return sorted(edits)
 
 
@@ -122,15 +132,15 @@ def replace_anchor(target: str, old: str, new: str) -> str:
     return target
 
 
-def copier(text: str, edits: list[tuple[int, int, str]]) -> Callable[[Span], str]:
+def copier(text: str, edits: list[tuple[int, int, str, str]]) -> Callable[[Span], str]:
     """Copy source ranges, applying link-target edits that fall inside them."""
-    starts = [start for start, _, _ in edits]
+    starts = [edit[0] for edit in edits]
 
     def copy(span: Span) -> str:
         out = []
         at = span.start
         for index in range(bisect.bisect_left(starts, span.start), len(edits)):
-            start, end, replacement = edits[index]
+            start, end, replacement, _ = edits[index]
             if start >= span.end:
                 break
             out.append(text[at:start])
@@ -152,8 +162,14 @@ def build_mirror(
     edits = link_edits(page, ids)
     copy = copier(page.source.text, edits)
     body = assemble(page.page, translated, copy)
-    expected = copy(Span(0, len(page.source.text)))
-    compare_skeletons(expected, body, str(page.path), mirror_display)
+    if any(kind == "html" for *_, kind in edits):
+        expected = skeleton(copy(Span(0, len(page.source.text))))
+    else:
+        # The same written target always gets the same new one, so hrefs map one to one.
+        normal = markdown_parser().normalizeLink
+        hrefs = {normal(page.source.text[start:end]): normal(new) for start, end, new, _ in edits}
+        expected = [_moved(item, hrefs) for item in page.skeleton]
+    compare_skeletons(expected, skeleton(body), str(page.path), mirror_display)
     if body and not body.endswith("\n"):
         body += "\n"
     return encode(page.source, body + trailer(page.sha256))
@@ -161,8 +177,23 @@ def build_mirror(
 
 def skeleton(text: str) -> list[tuple[int, str, str]]:
     """(line, kind, detail) of every block, with code, math, HTML and link targets verbatim."""
+    return _skeleton(markdown_parser().parse(text, {}))
+
+
+def _moved(item: tuple[int, str, str], hrefs: Mapping[str, str]) -> tuple[int, str, str]:
+    line, kind, detail = item
+    if kind != "inline" or not hrefs or "link:" not in detail:
+        return item
+    atoms = [
+        f"link:{hrefs.get(atom[5:], atom[5:])}" if atom.startswith("link:") else atom
+        for atom in detail.split("\x00")
+    ]
+    return line, kind, "\x00".join(sorted(atoms))
+
+
+def _skeleton(tokens: list[Token]) -> list[tuple[int, str, str]]:
     items: list[tuple[int, str, str]] = []
-    for token in markdown_parser().parse(text, {}):
+    for token in tokens:
         line = token.map[0] + 1 if token.map else 0
         if token.type == "inline":
             atoms = []
@@ -188,9 +219,13 @@ def skeleton(text: str) -> list[tuple[int, str, str]]:
     return items
 
 
-def compare_skeletons(source: str, mirror: str, source_display: str, mirror_display: str) -> None:
+def compare_skeletons(
+    want: list[tuple[int, str, str]],
+    got: list[tuple[int, str, str]],
+    source_display: str,
+    mirror_display: str,
+) -> None:
     """Raise KbError at the first block where the mirror's structure differs from the source."""
-    want, got = skeleton(source), skeleton(mirror)
     for (line, kind, detail), (mline, mkind, mdetail) in zip(want, got, strict=False):
         if (kind, detail) != (mkind, mdetail):
             what = kind if kind == mkind else f"{kind} became {mkind}"

@@ -103,6 +103,7 @@ def check_editions(
     root: Path,
     paths: Sequence[Path],
 ) -> int:
+    """List missing, stale and orphan mirrors (and out-of-date copies); 1 if any."""
     findings = []
     for edition in editions:
         for rel in sorted(selected):

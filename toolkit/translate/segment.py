@@ -94,9 +94,20 @@ class Terms:
         return re.compile("|".join(parts))
 
 
-def segment_page(text: str, terms: Terms | None = None) -> SegmentedPage:
-    """Segment normalised page text (see `toolkit.document.decode`)."""
-    return _Builder(text, terms or Terms()).build()
+def segment_page(
+    text: str,
+    terms: Terms | None = None,
+    tokens: list[Token] | None = None,
+    env: dict[str, Any] | None = None,
+) -> SegmentedPage:
+    """Segment normalised page text (see `toolkit.document.decode`); reuse a parse if given."""
+    builder = _Builder(text, terms or Terms())
+    if tokens is None:
+        builder.env = {}
+        tokens = markdown_parser().parse(text, builder.env)
+    else:
+        builder.env = env if env is not None else {}
+    return builder.build(tokens)
 
 
 class _Builder:
@@ -115,9 +126,10 @@ class _Builder:
         self.cells: dict[int, tuple[list[tuple[int, int]], int]] = {}
         self.env: dict[str, Any] = {}
 
-    def build(self) -> SegmentedPage:
+    def build(self, tokens: list[Token]) -> SegmentedPage:
+        """Walk the token stream once; every inline block becomes a segment."""
         kind = "paragraph"
-        for token in markdown_parser().parse(self.text, self.env):
+        for token in tokens:
             if token.type == "heading_open":
                 kind = "heading"
             elif token.type == "paragraph_open":
