@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: lint test serve bench fuzz clean
+.PHONY: lint test translate serve bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ serve: $(STAMP)
 	$(BIN)/kb serve --port $(or $(PORT),3000)
 
 ## bench: benchmarks against peers measured in the same run
+## translate: rebuild the i18n/ mirrors from the translation memory (no network)
+translate: $(STAMP)
+	$(BIN)/kb translate --offline
+
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
