@@ -81,13 +81,58 @@ def test_edition_has_no_broken_page_anchor_formula_or_code(
     assert not report.problems, f"{len(report.problems)} problems:\n{_describe(report.problems)}"
     assert report.pages >= len(page_routes(folder))
     assert report.links > 0 and report.formulas > 0 and report.code_blocks > 0
+    assert _language_switch(checker) == [
+        ["/#/", edition.code == "zh-Hans"],
+        ["/zh-Hant/#/", edition.code == "zh-Hant"],
+        ["/en/#/", edition.code == "en"],
+    ]
+
+
+def _language_switch(checker: SiteChecker) -> list[list[object]]:
+    """The navbar's language links: [href, is the current edition]."""
+    checker.page.wait_for_selector(".app-nav a[data-kb-edition]")
+    links: list[list[object]] = checker.page.evaluate(
+        """() => [...document.querySelectorAll('.app-nav a')].map(
+             (a) => [a.getAttribute('href'), a.classList.contains('kb-current-edition')])"""
+    )
+    return links
+
+
+def test_language_switch_works_when_the_site_is_served_below_a_path(
+    tmp_path: Path, browser: object, node_modules: Path
+) -> None:
+    project = _fixture_project(tmp_path)
+    for lang, title in (("zh-Hant", "# 測試站點\n"), ("en", "# Test site\n")):
+        mirror = project / "i18n" / lang
+        shutil.copytree(FIXTURE, mirror)
+        (mirror / "README.md").write_text(title, encoding="utf-8")
+    build_site(tmp_path / "pages" / "book", load_config(path=project / "pyproject.toml"))
+    context = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
+    try:
+        with serving(tmp_path / "pages") as url:
+            checker = SiteChecker(context, node_modules)
+            checker.visit(url + "book/zh-Hant/", "/")
+            assert _language_switch(checker) == [
+                ["/book/#/", False],
+                ["/book/zh-Hant/#/", True],
+                ["/book/en/#/", False],
+            ]
+            checker.page.click(".app-nav a[data-kb-edition='en/']")
+            checker.page.wait_for_function(
+                "() => document.querySelector('.markdown-section h1')?.textContent === 'Test site'"
+            )
+            assert checker.page.url == url + "book/en/#/"
+            assert checker.page.evaluate("() => document.documentElement.lang") == "en"
+    finally:
+        context.close()
 
 
 def _fixture_project(tmp_path: Path) -> Path:
-    """The broken fixture as a book of its own, with the real site shell (index.html, assets)."""
+    """The broken fixture as a book of its own, with the real site shell (index.html, navbar…)."""
     project = tmp_path / "project"
     shutil.copytree(FIXTURE, project / "content")
     shutil.copy(REPO / "content" / "index.html", project / "content" / "index.html")
+    shutil.copy(REPO / "content" / "_navbar.md", project / "content" / "_navbar.md")
     shutil.copytree(REPO / "content" / "assets", project / "content" / "assets")
     (project / "pyproject.toml").write_text('[tool.kb]\nroot = "content"\n', encoding="utf-8")
     return project
