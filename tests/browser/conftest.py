@@ -51,11 +51,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         )
 
 
-def _install_with_apt() -> None:
+def _install_with_apt(packages: tuple[str, ...]) -> None:
     if os.geteuid() != 0:
         pytest.fail(
             f"{CHROMIUM} is missing and the tests are not running as root: install it with "
-            f"`apt-get install {' '.join(APT_PACKAGES)}`"
+            f"`apt-get install {' '.join(packages)}`"
         )
     if shutil.which("apt-get") is None:
         pytest.fail(f"{CHROMIUM} is missing and there is no apt-get to install Debian's chromium")
@@ -67,21 +67,24 @@ def _install_with_apt() -> None:
             return
         for command in (
             ["apt-get", "update", "-qq"],
-            ["apt-get", "install", "-y", "-qq", *APT_PACKAGES],
+            # Wait for another apt-get (unattended or a parallel run) instead of failing.
+            ["apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-qq", *packages],
         ):
             done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1200)
             if done.returncode != 0:
                 pytest.fail(
                     f"`{' '.join(command)}` failed ({done.returncode}); the browser tests need "
-                    f"Debian's chromium:\n{done.stderr[-2000:]}"
+                    f"Debian's {' and '.join(packages)}:\n{done.stderr[-2000:]}"
                 )
 
 
 @pytest.fixture(scope="session")
 def chromium() -> Path:
     """Debian's Chromium (installed with apt-get when missing; never a downloaded browser)."""
-    if not (CHROMIUM.exists() and CJK_FONT.exists()):
-        _install_with_apt()
+    if not CHROMIUM.exists():
+        _install_with_apt(APT_PACKAGES)
+    elif not CJK_FONT.exists() and os.geteuid() == 0:
+        _install_with_apt(APT_PACKAGES[1:])  # without it, screenshots show boxes for Chinese
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is still missing after apt-get install chromium")
     return CHROMIUM
