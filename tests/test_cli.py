@@ -212,3 +212,15 @@ def test_python_m_toolkit_and_console_script(book: Path) -> None:
         done = subprocess.run([*command, "lint"], capture_output=True, text=True, timeout=60)
         assert done.returncode == 1
         assert "ANC001" in done.stdout
+
+
+def test_one_changed_file_leaves_unrelated_pages_alone(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = book / "content" / "README.md"
+    readme.write_text("# 首页\n\n* [注意力](/part/a.md?id=_1注意力)\n* [坏](/none.md)\n", "utf-8")
+    _run(capsys, "lint")  # warm cache; README has a broken link of its own, not into a.md
+    page = book / "content" / "part" / "a.md"
+    page.write_text("# 页\n\n## 1.注意力\n\n改过的正文。\n", encoding="utf-8")
+    # a.md's ids did not change: README's own old problem is not this change's business.
+    assert _run(capsys, "lint", "content/part/a.md") == (0, "", "")

@@ -102,6 +102,8 @@ def is_question_page(rel: str, config: Config) -> bool:
 
 def is_excluded(site: Site, rel: str, config: Config) -> bool:
     """The page matches an `exclude` glob of the settings."""
+    if not config.exclude:
+        return False
     try:
         project_rel = (site.root / rel).relative_to(config.project_root.resolve()).as_posix()
     except ValueError:

@@ -23,7 +23,7 @@ from toolkit.slug import docsify_base_slug, docsify_ids, github_ids, heading_opt
 # An absolute URL or protocol-relative link: docsify leaves these alone (its isAbsolutePath).
 _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 _ASSET_SUFFIX = re.compile(r"\.(?!md$|html$)[A-Za-z0-9]{1,5}$")
-_INDEX_FORMAT = 4
+_INDEX_FORMAT = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +107,9 @@ class PageIds:
     """docsify ids of headings containing math (their ids depend on KaTeX's output)."""
     empty: bool
     """The page has no content: docsify shows it as 404."""
-    targets: frozenset[str]
-    """Site-relative paths of the pages this page links to (for re-checking dependents)."""
+    links: frozenset[tuple[str, str]]
+    """(page, anchor) of each docsify link to another page ('' when it names no heading):
+    what a change elsewhere can break here."""
     questions: tuple[QuestionRef, ...] = ()
     """The page's question headings, for finding a question asked twice in the book."""
 
@@ -130,19 +131,19 @@ def page_ids(doc: Document, rel: str, docsify_version: int = 4) -> PageIds:
     bases = [docsify_base_slug(t.custom_id or t.title, docsify_version) for t in titles]
     ids = docsify_ids([h.html for h in doc.headings], docsify_version)
     counts = Counter(bases)
-    targets = set()
+    links = set()
     for link in doc.links:
         if link.kind in ("inline", "reference"):
             route = docsify_route(link.target, rel)
             if route.path is not None:
-                targets.add(route.path)
+                links.add((route.path, route.anchor or ""))
     return PageIds(
         docsify=tuple(ids),
         github=tuple(github_ids(h.text for h in doc.headings)),
         repeated=frozenset(i for i, base in zip(ids, bases, strict=True) if counts[base] > 1),
         math=frozenset(i for i, h in zip(ids, doc.headings, strict=True) if h.has_math),
         empty=not doc.text.strip(),
-        targets=frozenset(targets),
+        links=frozenset(links),
         questions=tuple(_question_refs(doc)),
     )
 
@@ -166,6 +167,9 @@ class Site:
     files: set[str] = field(default_factory=set)
     folders: set[str] = field(default_factory=set)
     _by_casefold: dict[str, str] = field(default_factory=dict)
+    _symlinks: set[str] = field(default_factory=set)
+    _fresh: set[str] = field(default_factory=set)
+    """Pages whose cache entry was checked against the file in this run."""
     _ids: dict[str, PageIds] = field(default_factory=dict)
     _cache: dict[str, dict[str, object]] = field(default_factory=dict)
     _cache_dirty: bool = False
@@ -184,6 +188,8 @@ class Site:
             for name in names:
                 rel = f"{rel_folder}/{name}" if rel_folder else name
                 site.files.add(rel)
+                if os.path.islink(os.path.join(folder, name)):
+                    site._symlinks.add(rel)
                 site._by_casefold.setdefault(rel.casefold(), rel)
         for rel in list(site.folders):
             site._by_casefold.setdefault(rel.casefold(), rel)
@@ -211,11 +217,23 @@ class Site:
 
     def ids(self, rel: str) -> PageIds | None:
         """Heading ids of a page, from this run, the cache, or a fresh parse."""
-        if rel in self._ids:
-            return self._ids[rel]
+        if rel not in self._ids:
+            entry = self._entry(rel)
+            if entry is None:
+                return None
+            self._ids[rel] = _ids_from_json(entry)
+        return self._ids[rel]
+
+    def _entry(self, rel: str) -> dict[str, object] | None:
+        """A page's index entry as JSON data, checked against the file's hash once per run.
+
+        Large books keep thousands of entries: they stay plain JSON until a rule asks for more.
+        """
+        if rel in self._fresh:
+            return self._cache[rel]
         if rel not in self.files:
             return None
-        if not safe_resolve(self.root / rel).is_relative_to(self.root):
+        if rel in self._symlinks and not safe_resolve(self.root / rel).is_relative_to(self.root):
             return None  # a symlink out of the site: never read outside the root
         try:
             data = (self.root / rel).read_bytes()
@@ -223,18 +241,17 @@ class Site:
             return None
         digest = hashlib.sha1(data).hexdigest()
         cached = self._cache.get(rel)
-        if cached is not None and cached.get("sha1") == digest:
-            ids = _ids_from_json(cached)
-        else:
+        if cached is None or cached.get("sha1") != digest:
             try:
                 doc = parse(decode(data, self.root / rel).text, self.root / rel)
             except KbError:
                 return None
             ids = page_ids(doc, rel, self.docsify_version)
+            self._ids[rel] = ids
             self._cache[rel] = {"sha1": digest, **_ids_to_json(ids)}
             self._cache_dirty = True
-        self._ids[rel] = ids
-        return ids
+        self._fresh.add(rel)
+        return self._cache[rel]
 
     def first_questions(self, skip: Callable[[str], bool]) -> dict[str, tuple[str, QuestionRef]]:
         """Where each question of the book is first asked (pages in path order), once per run.
@@ -242,12 +259,16 @@ class Site:
         Pages for which `skip` is true (question-list pages, excluded ones) do not count.
         """
         if self._first_questions is None:
-            first: dict[str, tuple[str, QuestionRef]] = {}
+            first: dict[str, tuple[str, list[object]]] = {}
             for rel in self.pages():
-                ids = None if skip(rel) else self.ids(rel)
-                for question in ids.questions if ids is not None else ():
-                    first.setdefault(question.key, (rel, question))
-            self._first_questions = first
+                entry = None if skip(rel) else self._entry(rel)
+                rows = entry.get("questions") if entry is not None else None
+                for row in rows if isinstance(rows, list) else ():
+                    if isinstance(row, list) and row:
+                        first.setdefault(str(row[0]), (rel, row))
+            self._first_questions = {
+                key: (rel, next(_questions_from_json([row]))) for key, (rel, row) in first.items()
+            }
         return self._first_questions
 
     def deleted_pages(self) -> set[str]:
@@ -255,12 +276,33 @@ class Site:
         return {rel for rel in self._cache if rel not in self.files}
 
     def dependents(self, changed: set[str]) -> list[str]:
-        """Pages that link to any of `changed`: their anchors may have broken."""
-        return [
-            rel
-            for rel in self.pages()
-            if rel not in changed and (ids := self.ids(rel)) is not None and ids.targets & changed
-        ]
+        """Pages with a link into `changed` that the change may have broken.
+
+        Such a link is re-checked when its page is gone or empty, or its anchor is no longer a
+        plain id there (missing, repeated, or in a math heading); no other link can have changed.
+        """
+
+        def broken(target: str, anchor: str) -> bool:
+            if not self.exists(target):
+                return True
+            ids = self.ids(target) if target.endswith(".md") else None
+            if ids is None:
+                return False
+            return ids.empty or (
+                bool(anchor)
+                and (anchor not in ids.docsify or anchor in ids.repeated or anchor in ids.math)
+            )
+
+        found = []
+        for rel in self.pages():
+            entry = None if rel in changed else self._entry(rel)
+            links = entry.get("links") if entry is not None else None
+            if isinstance(links, list) and any(
+                isinstance(row, list) and len(row) == 2 and row[0] in changed and broken(*row)
+                for row in links
+            ):
+                found.append(rel)
+        return found
 
     def load_cache(self, path: Path) -> None:
         """Read a heading-index cache written by `save_cache` (any problem: start empty)."""
@@ -298,6 +340,7 @@ class Site:
         if cached is None or cached.get("sha1") != digest:
             self._cache[rel] = {"sha1": digest, **_ids_to_json(ids)}
             self._cache_dirty = True
+        self._fresh.add(rel)
 
 
 def _ids_to_json(ids: PageIds) -> dict[str, object]:
@@ -307,7 +350,7 @@ def _ids_to_json(ids: PageIds) -> dict[str, object]:
         "repeated": sorted(ids.repeated),
         "math": sorted(ids.math),
         "empty": ids.empty,
-        "targets": sorted(ids.targets),
+        "links": sorted(ids.links),
         "questions": [[q.key, q.line, q.column, q.text] for q in ids.questions],
     }
 
@@ -323,9 +366,16 @@ def _ids_from_json(data: dict[str, object]) -> PageIds:
         repeated=frozenset(strings("repeated")),
         math=frozenset(strings("math")),
         empty=bool(data.get("empty", False)),
-        targets=frozenset(strings("targets")),
+        links=frozenset(_links_from_json(data.get("links"))),
         questions=tuple(_questions_from_json(data.get("questions"))),
     )
+
+
+def _links_from_json(value: object) -> Iterator[tuple[str, str]]:
+    if isinstance(value, list):
+        for row in value:
+            if isinstance(row, list) and len(row) == 2:
+                yield str(row[0]), str(row[1])
 
 
 def _questions_from_json(value: object) -> Iterator[QuestionRef]:
