@@ -123,12 +123,18 @@ def route_file(route: str) -> str:
     return path if path.endswith(".md") else f"{path}.md"
 
 
-def page_routes(source: Path) -> list[str]:
-    """The route of every page of an edition's source folder (`_sidebar.md` and kin excluded)."""
+def page_routes(source: Path, skip: tuple[str, ...] = ()) -> list[str]:
+    """The route of every page of an edition's folder (`_sidebar.md` and kin excluded).
+
+    `skip`: top folders that are not part of it (the other editions, below the root one).
+    """
     routes = []
     for path in sorted(source.rglob("*.md")):
         rel = path.relative_to(source).as_posix()
-        if path.name.startswith("_") or any(p.startswith(".") for p in rel.split("/")):
+        parts = rel.split("/")
+        if path.name.startswith("_") or any(p.startswith(".") for p in parts):
+            continue
+        if len(parts) > 1 and parts[0] in skip:
             continue
         if path.name == "README.md":
             routes.append("/" + rel[: -len("README.md")])
@@ -234,13 +240,15 @@ class SiteChecker:
         data = page.evaluate(_READ_PAGE)
         return PageView(route, bool(data["notFound"]), set(data["ids"]), data)
 
-    def check_edition(self, base_url: str, source: Path) -> EditionReport:
+    def check_edition(
+        self, base_url: str, source: Path, skip: tuple[str, ...] = ()
+    ) -> EditionReport:
         """Visit every page of an edition and every page its links lead to; list the problems."""
         report = EditionReport()
         self.page.goto("about:blank")
         views: dict[str, PageView] = {}
         links: dict[tuple[str, str], str] = {}  # (where, href) -> href
-        queue = page_routes(source)
+        queue = page_routes(source, skip)
         queued = set(queue)
         while queue:
             route = queue.pop(0)
@@ -261,7 +269,7 @@ class SiteChecker:
                         queued.add(target[0])
                         queue.append(target[0])
         report.pages = sum(1 for v in views.values() if not v.not_found)
-        for route in page_routes(source):
+        for route in page_routes(source, skip):
             if views[route].not_found:
                 report.problems.append(Problem("page-404", route_file(route), route))
         for (origin, href), _ in sorted(links.items()):
