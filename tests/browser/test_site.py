@@ -72,6 +72,8 @@ def test_edition_has_no_broken_page_anchor_formula_or_code(
         pytest.skip(f"{missing[edition]} does not exist yet: `kb translate` writes it")
     folder = built_book.out / edition.folder
     base = book_url + (f"{edition.folder}/" if edition.folder else "")
+    # With loadSidebar and no _sidebar.md, docsify 4 never finishes a page (no doneEach).
+    assert (folder / "_sidebar.md").is_file(), f"{edition.code}: no _sidebar.md"
     # The other editions live below the root one but are sites of their own.
     skip = () if edition.folder else tuple(e.folder for e in EDITIONS if e.folder)
     report = checker.check_edition(base, folder, skip)
