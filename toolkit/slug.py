@@ -85,8 +85,9 @@ def render_marked_html(children: Sequence[Token], content: str = "") -> str:
         elif kind == "image":
             out.append('<img src="">')
         elif kind in ("math_inline", "math_inline_double"):
-            # The site renders math before marked; its id is KaTeX's text and not predictable.
-            out.append(marked_escape(token.content))
+            # The site's math plugin stashes formulas before marked runs and restores KaTeX's
+            # output afterwards, so a formula adds nothing to a heading's id.
+            pass
         elif kind.endswith("_open"):
             out.append(f"<{token.tag}>")
         elif kind.endswith("_close"):

@@ -28,7 +28,7 @@ ANCHOR_TO_REPEATED_HEADING = Rule(
 ANCHOR_TO_MATH_HEADING = Rule(
     "ANC003",
     "anchor-to-math-heading",
-    "A link points at a heading containing math, whose id depends on KaTeX's output.",
+    "A link points at a heading containing math, whose id leaves the math out.",
     severity=Severity.WARNING,
 )
 RULES = (ANCHOR_NOT_FOUND, ANCHOR_TO_REPEATED_HEADING, ANCHOR_TO_MATH_HEADING)
@@ -62,8 +62,8 @@ def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
                 ANCHOR_TO_MATH_HEADING,
                 routed.link.line,
                 routed.link.column,
-                f"'{anchor}' in {target} is the id of a heading with math: it depends on KaTeX's "
-                "output; remove the math from the heading",
+                f"'{anchor}' in {target} is the id of a heading with math, which the id leaves "
+                "out (other math plugins do not); remove the math from the heading",
             )
 
 
