@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from toolkit import tex_data as d
@@ -18,6 +19,9 @@ def call(
 ) -> Node:
     """What the function's handler does beyond taking its arguments."""
     func, pos = tok
+    done = _plain_handlers().get(func)
+    if done is not None:
+        return done
     kind = spec.type
     if spec.infix:
         return Node("infix", func)
@@ -84,9 +88,40 @@ def call(
         p.parse_function(None, None)
     elif kind == "internal" and func != "\\relax":
         raise Unsupported(func)
+    return _result(kind)
+
+
+# Functions the branches of `call` single out by name or by type; all others only
+# take their arguments, which makes their result known in advance (_plain_handlers).
+_SPECIAL = frozenset(
+    {"\\\\", "\\left", "\\right", "\\middle", "\\begin", "\\end", "\\hline", "\\hdashline"}
+    | {"\\)", "\\]", "$", "\\(", "\\color", "\\let", "\\global", "\\long"}
+    | DEFS
+)
+_SPECIAL_TYPES = frozenset({"delimsizing", "sizing", "internal"})
+_OP = Node("op")
+_OPERATORNAME = Node("operatorname")
+
+
+def _result(kind: str) -> Node:
     if kind == "internal":
         return INTERNAL
-    return Node(kind) if kind in ("op", "operatorname") else OTHER
+    return _OP if kind == "op" else _OPERATORNAME if kind == "operatorname" else OTHER
+
+
+@functools.cache
+def _plain_handlers() -> dict[str, Node]:
+    """Functions whose handler does nothing beyond taking arguments, and what they return."""
+    return {
+        name: _result(spec.type)
+        for name, spec in d.katex_tables().functions.items()
+        if not (
+            spec.infix
+            or name in _SPECIAL
+            or spec.type in _SPECIAL_TYPES
+            or (spec.num_args == 0 and spec.type in ("styling", "font"))
+        )
+    }
 
 
 def _delimiter(p: Parser, node: Node | None, func: str, pos: int) -> None:

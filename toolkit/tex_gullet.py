@@ -13,13 +13,14 @@ class Gullet:
 
     def __init__(self, tex: str) -> None:
         self.t: KatexTables = d.katex_tables()
+        self.macros = self.t.macros
         self.stack: list[Tok] = list(reversed(lex(tex)))
         self.eof: Tok = ("EOF", len(tex))
         self.mode = "math"
         self.defs: dict[str, object] = {}
         self.frames: list[dict[str, object]] = []
         self.expansions = 0
-        self.taker = "a command"
+        self.taker = ""
         """The command whose arguments are being read, for messages."""
 
     def pop(self) -> Tok:
@@ -29,29 +30,37 @@ class Gullet:
         return self.stack[-1] if self.stack else self.eof
 
     def skip_spaces(self) -> None:
-        while self.stack and self.stack[-1][0] == " ":
-            self.stack.pop()
+        stack = self.stack
+        while stack and stack[-1][0] == " ":
+            stack.pop()
 
     def consume_arg(self, delims: str | None = None) -> tuple[list[Tok], Tok]:
+        stack, eof = self.stack, self.eof
         if delims is None:
             self.skip_spaces()
-        start = self.future()
+            close = self._closing_brace()
+            if close >= 0:  # `{…}`: take it whole rather than token by token
+                inside, end = stack[-2:close:-1], stack[close]
+                del stack[close:]
+                return inside, end
+        start = stack[-1] if stack else eof
         tokens: list[Tok] = []
         depth = 0
         while True:
-            tok = self.pop()
+            tok = stack.pop() if stack else eof
             tokens.append(tok)
-            if tok[0] == "{":
+            text = tok[0]
+            if text == "{":
                 depth += 1
-            elif tok[0] == "}":
+            elif text == "}":
                 depth -= 1
                 if depth == -1:
                     raise Fail(
                         d.MISSING_ARGUMENT,
                         tok[1],
-                        f"{self.taker} is missing an argument before `}}`",
+                        f"{self.taking()} is missing an argument before `}}`",
                     )
-            elif tok[0] == "EOF":
+            elif text == "EOF":
                 if start[0] == "{" or depth:
                     raise Fail(d.UNBALANCED_BRACES, start[1], "`{` is never closed by `}`")
                 if delims:
@@ -59,10 +68,10 @@ class Gullet:
                 raise Fail(
                     d.MISSING_ARGUMENT,
                     tok[1],
-                    f"{self.taker} is missing an argument at the end of the formula",
+                    f"{self.taking()} is missing an argument at the end of the formula",
                 )
             if delims is not None:
-                if depth == 0 and tok[0] == delims:
+                if depth == 0 and text == delims:
                     tokens.pop()
                     break
             elif depth == 0:
@@ -71,18 +80,48 @@ class Gullet:
             tokens = tokens[1:-1]
         return tokens, tok
 
+    def _closing_brace(self) -> int:
+        """Stack index of the `}` closing a `{` on top; -1 if none is on top or it is unclosed."""
+        stack = self.stack
+        if not stack or stack[-1][0] != "{":
+            return -1
+        depth = 0
+        for i in range(len(stack) - 2, -1, -1):
+            text = stack[i][0]
+            if text == "}":
+                if not depth:
+                    return i
+                depth -= 1
+            elif text == "{":
+                depth += 1
+            elif text == "EOF":
+                return -1
+        return -1
+
+    def taking(self) -> str:
+        """The command whose arguments are being read, for messages."""
+        return f"`{self.taker}`" if self.taker else "a command"
+
     def scan_argument(self, optional: bool) -> Tok | None:
+        stack = self.stack
         if optional:
             self.skip_spaces()
-            if self.future()[0] != "[":
+            if not stack or stack[-1][0] != "[":
                 return None
-            start = self.pop()
+            start = stack.pop()
             tokens, end = self.consume_arg("]")
         else:
-            start = self.future()
+            start = stack[-1] if stack else self.eof
+            self.skip_spaces()
+            close = self._closing_brace()
+            if close >= 0:
+                # Same as popping `{…}` and pushing back its inside over an EOF, in place.
+                stack[close] = ("EOF", stack[close][1])
+                stack.pop()
+                return start
             tokens, end = self.consume_arg()
-        self.stack.append(("EOF", end[1]))
-        self.stack.extend(reversed(tokens))
+        stack.append(("EOF", end[1]))
+        stack.extend(reversed(tokens))
         return start
 
     def expansion(self, tok: Tok) -> tuple[tuple[str, ...], int] | None:
@@ -140,11 +179,15 @@ class Gullet:
             self.pop()
 
     def next_token(self) -> Tok:
-        expandable = self.t.macros
+        stack = self.stack
+        tok = stack.pop() if stack else self.eof
+        if tok[0] in self.macros or (self.defs and tok[0] in self.defs):
+            return self.expand(tok)
+        return tok
+
+    def expand(self, tok: Tok) -> Tok:
+        """Expand `tok` and what its expansion starts with, until a token that does not expand."""
         while True:
-            tok = self.stack.pop() if self.stack else self.eof
-            if tok[0] not in expandable and (not self.defs or tok[0] not in self.defs):
-                return tok
             found = self.expansion(tok) if tok[0] != "EOF" else None
             if found is None:
                 return tok
@@ -152,7 +195,7 @@ class Gullet:
             if self.expansions > 1000:
                 raise Fail(d.KATEX_ERROR, tok[1], "too many macro expansions (a loop?)")
             body, count = found
-            self.taker = f"`{tok[0]}`"
+            self.taker = tok[0]
             args = [self.consume_arg()[0] for _ in range(count)]
             pos = tok[1]
             out: list[Tok] = []
@@ -169,6 +212,9 @@ class Gullet:
                     out.append((text, pos))
                 i += 1
             self.stack.extend(reversed(out))
+            tok = self.stack.pop() if self.stack else self.eof
+            if tok[0] not in self.macros and (not self.defs or tok[0] not in self.defs):
+                return tok
 
     def begin_group(self) -> None:
         self.frames.append({})

@@ -6,6 +6,7 @@ import functools
 import re
 
 from toolkit import tex_data as d
+from toolkit.tex_data import FunctionSpec
 from toolkit.tex_functions import call
 from toolkit.tex_gullet import Gullet
 from toolkit.tex_nodes import (
@@ -37,13 +38,14 @@ class Parser(Gullet):
         self.display = display
         self.next: Tok | None = None
         self.lr_depth = 0
-        self.scripts = _SCRIPT_TOKENS | self.t.unicode_sup_sub.keys()
-        self.plain = _plain_symbols()
+        self.functions = self.t.functions
+        self.scripts, self.plain, self.infix = _lookups()
 
     def fetch(self) -> Tok:
-        if self.next is None:
-            self.next = self.next_token()
-        return self.next
+        tok = self.next
+        if tok is None:
+            tok = self.next = self.next_token()
+        return tok
 
     def consume(self) -> None:
         self.next = None
@@ -102,24 +104,35 @@ class Parser(Gullet):
 
     def parse_expression(self, break_on_infix: bool, break_on: str | None) -> list[Node]:
         body: list[Node] = []
-        functions = self.t.functions
-        plain = self.plain
+        stack, eof, macros, defs = self.stack, self.eof, self.macros, self.defs
+        math = self.mode == "math"
+        plain = self.plain if math else _NO_NODES
+        infix = self.infix if break_on_infix else _NO_NAMES
         scripts = self.scripts
         while True:
-            if self.mode == "math":
-                while (self.next or self.fetch())[0] == " ":
-                    self.next = None
-            text, pos = self.next or self.fetch()
-            if text in _END or text == break_on:
-                break
-            if break_on_infix and text in functions and functions[text].infix:
-                break
-            if text in plain and self.mode == "math":
-                # The common case, a symbol with no script: skip the general path.
+            tok = self.next
+            if tok is None:  # self.fetch(), inlined as it runs for every token
+                tok = stack.pop() if stack else eof
+                if tok[0] in macros or (defs and tok[0] in defs):
+                    tok = self.expand(tok)
+                self.next = tok
+            text = tok[0]
+            if text == " " and math:
                 self.next = None
-                base = symbol(text, plain[text])
-                after = self.next = self.next_token()
-                if after[0] not in scripts and after[0] != " ":
+                continue
+            if text in _END or text == break_on or text in infix:
+                break
+            base = plain.get(text)
+            if base is not None:
+                # The common case, a symbol with no script: skip the general path.
+                while True:
+                    tok = stack.pop() if stack else eof
+                    if tok[0] in macros or (defs and tok[0] in defs):
+                        tok = self.expand(tok)
+                    if tok[0] != " ":
+                        break
+                self.next = tok
+                if tok[0] not in scripts:
                     body.append(base)
                     continue
                 atom = self.parse_atom(break_on, base)
@@ -132,7 +145,7 @@ class Parser(Gullet):
                 if atom.kind == "infix" and sum(n.kind == "infix" for n in body) > 1:
                     raise Fail(
                         d.NOT_ALLOWED_HERE,
-                        pos,
+                        tok[1],  # still the infix's own token: a plain symbol is no infix
                         f"a second infix `{atom.text}` in one "
                         "group (only one `\\over`/`\\choose`/… per `{}`)",
                     )
@@ -202,7 +215,7 @@ class Parser(Gullet):
         return Node("supsub")
 
     def script(self, name: str) -> None:
-        symbol, _ = self.fetch()
+        sign, _ = self.fetch()
         self.consume()
         self.consume_spaces()
         while (group := self.parse_group(name)) is not None and group.kind == "internal":
@@ -213,24 +226,24 @@ class Parser(Gullet):
             raise Fail(
                 d.MISSING_ARGUMENT,
                 pos,
-                f"`{symbol}` needs something to raise or lower, found {found}",
+                f"`{sign}` needs something to raise or lower, found {found}",
             )
 
     def parse_group(self, name: str, break_on: str | None = None) -> Node | None:
-        tok = self.fetch()
+        tok = self.next or self.fetch()
         text = tok[0]
         if text == "{" or text == "\\begingroup":
-            self.consume()
+            self.next = None
             end = "}" if text == "{" else "\\endgroup"
             self.begin_group()
             self.parse_expression(False, end)
             self.expect(end, tok)
             self.end_group()
             return ORDGROUP
-        if text in self.t.functions:
-            result = self.parse_function(break_on, name)
-        else:
-            result = self.parsesymbol()
+        spec = self.functions.get(text)
+        if spec is not None:
+            return self.function(tok, spec, break_on, name)
+        result = self.parse_symbol()
         if result is None and text[0] == "\\" and text not in self.t.implicit_commands:
             raise self.unknown(tok)
         return result
@@ -247,10 +260,16 @@ class Parser(Gullet):
 
     def parse_function(self, break_on: str | None, name: str | None) -> Node | None:
         tok = self.fetch()
-        spec = self.t.functions.get(tok[0])
+        spec = self.functions.get(tok[0])
         if spec is None:
             return None
-        self.consume()
+        return self.function(tok, spec, break_on, name)
+
+    def function(
+        self, tok: Tok, spec: FunctionSpec, break_on: str | None, name: str | None
+    ) -> Node:
+        """The function `tok` (fetched, not yet consumed), its arguments and its handler."""
+        self.next = None
         func, pos = tok
         if name and name != "atom" and not spec.allowed_in_argument:
             raise Fail(
@@ -281,7 +300,7 @@ class Parser(Gullet):
     ) -> list[Node | None]:
         args: list[Node | None] = []
         for i in range(num + optional):
-            self.taker = f"`{func}`"
+            self.taker = func
             kind = types[i] if i < len(types) else None
             if (primitive and kind is None) or (sqrt and i == 1 and args[0] is None):
                 kind = "primitive"
@@ -348,7 +367,7 @@ class Parser(Gullet):
             raise Fail(d.INVALID_ARGUMENT, found[1], f"`{found[0]}` is not a size such as `2pt`")
         return OTHER
 
-    def parsesymbol(self) -> Node | None:
+    def parse_symbol(self) -> Node | None:
         text = (self.next or self.fetch())[0]
         table = self.t.math_symbols if self.mode == "math" else self.t.text_symbols
         group = table.get(text)
@@ -371,11 +390,19 @@ class Parser(Gullet):
         return None
 
 
-_SYMBOLS: dict[tuple[str, str], Node] = {}
+_NO_NODES: dict[str, Node] = {}
+_NO_NAMES: frozenset[str] = frozenset()
 
 
 @functools.cache
-def _plain_symbols() -> dict[str, str]:
-    """Math symbols that are not also functions: parsed without looking them up twice."""
+def _lookups() -> tuple[frozenset[str], dict[str, Node], frozenset[str]]:
+    """Tokens that start a script; math symbols that are not functions, as nodes; infixes."""
     tables = d.katex_tables()
-    return {k: v for k, v in tables.math_symbols.items() if k not in tables.functions}
+    scripts = _SCRIPT_TOKENS | tables.unicode_sup_sub.keys()
+    plain = {
+        name: symbol(name, group)
+        for name, group in tables.math_symbols.items()
+        if name not in tables.functions
+    }
+    infix = frozenset(name for name, spec in tables.functions.items() if spec.infix)
+    return scripts, plain, infix
