@@ -14,7 +14,8 @@ class Gullet:
     def __init__(self, tex: str) -> None:
         self.t: KatexTables = d.katex_tables()
         self.macros = self.t.macros
-        self.stack: list[Tok] = list(reversed(lex(tex)))
+        self.stack: list[Tok] = lex(tex)  # a new list, reversed: the next token on top
+        self.stack.reverse()
         self.eof: Tok = ("EOF", len(tex))
         self.mode = "math"
         self.defs: dict[str, object] = {}

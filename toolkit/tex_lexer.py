@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import re
+from itertools import accumulate, chain
 
 # KaTeX's Lexer.ts tokenRegex, with JavaScript's surrogate pairs as Python code points.
 _TOKEN = re.compile(
@@ -17,6 +17,22 @@ _TOKEN = re.compile(
 )
 
 
+# Characters that send a formula to _TOKEN: comments, combining marks, characters KaTeX
+# refuses, and (more than needed, but rare) characters beyond the Basic Multilingual Plane.
+_SLOW_CHARS = re.compile(
+    "[%\x00-\x08\x0b\x0c\x0e-\x1f\u0300-\u036f\u2028\u2029\ud800-\uf8ff\U00010000-\U0010ffff]"
+)
+_TWO_NEWLINES = re.compile(r"\\[ \t\r]*\n[ \t\r]*\n")  # KaTeX ends the control space at one
+# Every token but a single character (a lone space among them) is one of these, as group 1:
+# a control word, a control space, a run of spaces, a tab or newline, a control symbol;
+# group 2 is the white space the first four swallow.
+_SPECIAL = re.compile(
+    r"(\\[a-zA-Z@]+|\\[ \t\n\r]|[ \t\n\r](?=[ \t\n\r])|[\t\n\r]|\\[^a-zA-Z@ \t\n\r])"
+    r"((?:(?<=[a-zA-Z@ \t\n\r])[ \t\n\r]+)?)"
+)
+_SPACE_NAMES = {"\t": " ", "\n": " ", "\r": " ", "\\\t": "\\ ", "\\\n": "\\ ", "\\\r": "\\ "}
+
+
 class LexError(Exception):
     """A character KaTeX's lexer refuses, at a code-point offset."""
 
@@ -26,9 +42,35 @@ class LexError(Exception):
         self.char = char
 
 
-@functools.lru_cache(maxsize=4096)
-def lex(tex: str) -> tuple[tuple[str, int], ...]:
+def lex(tex: str) -> list[tuple[str, int]]:
     """Tokens `(text, offset)` as KaTeX reads them; comments dropped. LexError on bad input."""
+    if (
+        _SLOW_CHARS.search(tex)
+        or "\\verb" in tex
+        or tex.endswith("\\")
+        or ("\n" in tex and _TWO_NEWLINES.search(tex))
+    ):
+        return _lex_slowly(tex)
+    # split() gives [chars, name, swallowed, chars, …]: runs of one-character tokens between
+    # the others. The rest is done in C: no Python code runs per token.
+    parts = _SPECIAL.split(tex)
+    runs, names = parts[::3], parts[1::3]
+    if "\t" in tex or "\n" in tex or "\r" in tex:
+        names = [_SPACE_NAMES.get(name, name) for name in names]
+    starts = list(accumulate(map(len, parts), initial=0))
+    # Flattened, [run, (name,), run, (name,), …, run] lists the texts in order, and
+    # [range, (start,), …] the offsets: run i spans starts[3i]…starts[3i+1], where name i is.
+    texts: list[object] = [None] * (2 * len(runs) - 1)
+    texts[::2], texts[1::2] = runs, zip(names, strict=True)
+    offsets: list[object] = [None] * len(texts)
+    offsets[::2] = map(range, starts[::3], starts[1::3])
+    offsets[1::2] = zip(starts[1:-1:3], strict=True)
+    flat = chain.from_iterable
+    return list(zip(flat(texts), flat(offsets), strict=True))  # type: ignore[arg-type]
+
+
+def _lex_slowly(tex: str) -> list[tuple[str, int]]:
+    """Token by token, for comments, `\\verb` and characters KaTeX refuses."""
     tokens: list[tuple[str, int]] = []
     append = tokens.append
     pos = 0
@@ -47,18 +89,18 @@ def lex(tex: str) -> tuple[tuple[str, int], ...]:
         elif first in " \r\n\t":
             text = " "
         elif first == "%":
-            return tuple(tokens) + _lex_after_comment(tex, start)
+            return tokens + _lex_after_comment(tex, start)
         append((text, start))
         pos = m.end()
     if pos != len(tex):
         raise LexError(pos, tex[pos])
-    return tuple(tokens)
+    return tokens
 
 
-def _lex_after_comment(tex: str, at: int) -> tuple[tuple[str, int], ...]:
+def _lex_after_comment(tex: str, at: int) -> list[tuple[str, int]]:
     """A `%` comment runs to the end of its line; lex what follows, keeping offsets."""
     newline = tex.find("\n", at)
     if newline < 0:
-        return ()
+        return []
     rest = lex(tex[newline + 1 :])
-    return tuple((text, offset + newline + 1) for text, offset in rest)
+    return [(text, offset + newline + 1) for text, offset in rest]
