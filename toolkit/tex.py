@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -29,6 +30,16 @@ class TexProblem:
 
 def check_tex(tex: str, display: bool) -> list[TexProblem]:
     """Problems in one formula: KaTeX's first error, if any, plus character warnings."""
+    return list(_check(tex, display))
+
+
+def clear_cache() -> None:
+    """Forget the formulas checked so far (books repeat formulas, so they are remembered)."""
+    _check.cache_clear()
+
+
+@functools.lru_cache(maxsize=16384)
+def _check(tex: str, display: bool) -> tuple[TexProblem, ...]:
     problems: list[TexProblem] = []
     try:
         Parser(tex, display).parse()
@@ -44,15 +55,23 @@ def check_tex(tex: str, display: bool) -> list[TexProblem]:
         )
     except (Unsupported, RecursionError):
         pass  # macro programming (\newcommand, \let, …) is beyond this checker: stay silent
-    problems.extend(_scan_characters(tex))
-    problems.sort(key=lambda p: p.offset)
-    return problems
+    if not tex.isascii() and _SUSPECT.search(tex):
+        problems.extend(_scan_characters(tex))
+        problems.sort(key=lambda p: p.offset)
+    return tuple(problems)
+
+
+# The characters _scan_characters reports: without one, it has nothing to say.
+_SUSPECT = re.compile(
+    "["
+    + re.escape("".join(sorted(d.FULL_WIDTH_FIXES.keys() | d.FULL_WIDTH_NO_FIX)))
+    + d.CJK_CLASS
+    + "]"
+)
 
 
 def _scan_characters(tex: str) -> list[TexProblem]:
     """Full-width characters and Chinese typed in math mode (outside `\\text{}` and friends)."""
-    if tex.isascii():
-        return []
     text_commands = _text_commands()
     problems: list[TexProblem] = []
     stack: list[bool] = []

@@ -127,6 +127,10 @@ FULL_WIDTH_NO_FIX = frozenset(
 )
 
 
+CJK_CLASS = "\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0003134f"
+"""is_cjk's ranges, for a regex character class."""
+
+
 def is_cjk(char: str) -> bool:
     """A Han character (CJK Unified Ideographs and extensions, compatibility ideographs)."""
     code = ord(char)
