@@ -10,12 +10,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from toolkit.errors import KbError
+from toolkit.fileio import read_file
 from toolkit.slug import render_marked_html, render_text
 
 
@@ -149,6 +151,9 @@ class Document:
     line_starts: list[int] = field(default_factory=list)
     list_items: list[ListItem] = field(default_factory=list)
     """Items of every list, in document order (for rules on question-list pages)."""
+    unparsed: tuple[int, int] | None = None
+    """First and last line (1-based) that markdown-it skipped because lists or quotes were
+    nested past its limit (`MAX_NESTING`); None when every line was parsed."""
 
     @property
     def lines(self) -> list[str]:
@@ -222,7 +227,7 @@ def encode(source: SourceText, text: str) -> bytes:
 def read_document(path: Path) -> Document:
     """Read and parse one file; KbError if it cannot be read or decoded."""
     try:
-        data = path.read_bytes()
+        data = read_file(path)
     except IsADirectoryError:
         raise KbError(f"{path}: is a directory, not a Markdown file") from None
     except OSError as error:
@@ -275,6 +280,30 @@ def _math_guard(
     return rule
 
 
+MAX_NESTING = 20
+"""markdown-it's block nesting limit (commonmark preset): about 10 nested lists or 20 quotes."""
+
+_UNPARSED = "kb_unparsed"
+
+
+def _note_skipped_tail(md: MarkdownIt) -> None:
+    """Record in `env` where markdown-it drops the rest of a block nested past its limit.
+
+    Past `maxNesting` its block tokenizer skips to the end of the enclosing range, which for a
+    list item is the end of the file: without this note every later line goes unchecked silently.
+    """
+    tokenize = md.block.tokenize
+
+    def guarded(state: StateBlock, start: int, end: int) -> None:
+        if state.level >= md.options["maxNesting"] and _UNPARSED not in state.env:
+            line = state.skipEmptyLines(start)
+            if line < end and state.sCount[line] >= state.blkIndent:
+                state.env[_UNPARSED] = (line + 1, end)
+        tokenize(state, start, end)
+
+    md.block.tokenize = guarded  # type: ignore[method-assign,assignment]
+
+
 @functools.cache
 def markdown_parser() -> MarkdownIt:
     """The one parser configuration: CommonMark + tables + strikethrough + front matter + math."""
@@ -288,6 +317,8 @@ def markdown_parser() -> MarkdownIt:
             rule.fn = _math_guard(rule.fn)
         rule.fn = _track_positions(rule.fn)
     md.inline.ruler.__cache__ = None
+    md.options["maxNesting"] = MAX_NESTING
+    _note_skipped_tail(md)
     return md
 
 
@@ -298,12 +329,29 @@ def parse(text: str, path: Path) -> Document:
     for match in re.finditer("\n", text):
         line_starts.append(match.end())
     doc = Document(path=path, text=text, line_starts=line_starts)
-    tokens = markdown_parser().parse(text, {})
+    env: dict[str, object] = {}
+    tokens = markdown_parser().parse(text, env)
+    unparsed = env.get(_UNPARSED)
+    if isinstance(unparsed, tuple):
+        first, last = unparsed
+        # markdown-it's end line is exclusive; a file's final newline adds an empty last line.
+        doc.unparsed = (first, max(first, min(last, len(text.rstrip("\n").split("\n")))))
     _Collector(doc).collect(tokens)
     return doc
 
 
-_HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+def _html_comments(html: str) -> Iterator[tuple[int, int, str]]:
+    """Start, end and body of each `<!-- … -->`, in one left-to-right pass.
+
+    A regex `<!--(.*?)-->` rescans to the end from every unclosed `<!--`: quadratic.
+    """
+    at = html.find("<!--")
+    while at >= 0:
+        close = html.find("-->", at + 4)
+        if close < 0:
+            return
+        yield at, close + 3, html[at + 4 : close]
+        at = html.find("<!--", close + 3)
 
 
 class _Collector:
@@ -446,22 +494,30 @@ class _Collector:
     def _stray_dollars(self, content: str, covered: list[tuple[int, int]], spans: _Spans) -> None:
         if "$" not in content:
             return
+        # Spans sorted and merged once, then one bisection per `$`: a paragraph with 10,000
+        # formulas was quadratic when every `$` scanned every span.
+        merged: list[tuple[int, int]] = []
+        for a, b in sorted(covered):
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            elif a < b:
+                merged.append((a, b))
+        starts = [a for a, _ in merged]
         for match in re.finditer(r"(?<!\\)\$", content):
             at = match.start()
-            if any(a <= at < b for a, b in covered):
+            index = _bisect_right(starts, at) - 1
+            if index >= 0 and at < merged[index][1]:
                 continue
             offset = spans.to_offset(at)
             self.doc.stray_dollars.append(self.doc.position(offset))
 
     def _html(self, html: str, offset: int) -> None:
-        for match in _HTML_COMMENT.finditer(html):
-            start = self.doc.position(offset + match.start())
-            end = self.doc.position(offset + match.end() - 1)
+        for begin, finish, body in _html_comments(html):
+            start = self.doc.position(offset + begin)
+            end = self.doc.position(offset + finish - 1)
             line_text = self.lines[start.line - 1]
             trailing = bool(line_text[: start.column - 1].strip())
-            self.doc.comments.append(
-                Comment(match.group(1).strip(), start.line, end.line, trailing)
-            )
+            self.doc.comments.append(Comment(body.strip(), start.line, end.line, trailing))
         for name, value, at in _html_links(html):
             pos = self.doc.position(offset + at)
             self.doc.links.append(
@@ -581,12 +637,13 @@ class _Spans:
         # pieces: (content offset where a line piece starts, document offset of that piece)
         self.pieces = pieces
         self.fallback = fallback
+        # Built once: rebuilding it per lookup made a 10,000-line paragraph quadratic.
+        self.starts = [p[0] for p in pieces]
 
     def to_offset(self, at: int) -> int:
         if not self.pieces:
             return self.fallback
-        starts = [p[0] for p in self.pieces]
-        index = max(_bisect_right(starts, at) - 1, 0)
+        index = max(_bisect_right(self.starts, at) - 1, 0)
         content_start, doc_start = self.pieces[index]
         return doc_start + (at - content_start)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -39,3 +40,25 @@ def safe_resolve(path: Path) -> Path:
         return path.resolve()
     except (OSError, RuntimeError):
         return path.absolute()
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of a regular file; OSError for anything else.
+
+    Reading a FIFO blocks until someone writes to it and `/dev/zero` never ends: a file named
+    `*.md` is opened without blocking and refused unless it is a regular file.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as stream:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder")
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return stream.read()
+
+
+def inside(path: Path, root: Path) -> Path | None:
+    """The real path of `path` (symlinks followed) when it lies under `root`, else None."""
+    real = safe_resolve(path)
+    return real if real.is_relative_to(safe_resolve(root)) else None

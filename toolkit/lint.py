@@ -10,9 +10,9 @@ from pathlib import Path
 
 from toolkit import suppress
 from toolkit.config import Config
-from toolkit.document import SourceText, decode, encode, parse
+from toolkit.document import MAX_NESTING, SourceText, decode, encode, parse
 from toolkit.errors import KbError
-from toolkit.fileio import safe_resolve, write_atomic
+from toolkit.fileio import inside, read_file, safe_resolve, write_atomic
 from toolkit.findings import Finding, Fix
 from toolkit.relink import moved_ids, rewrite_links
 from toolkit.rules import FAMILIES, RULES_BY_CODE, Page, Rule
@@ -162,7 +162,10 @@ def _expand(paths: Sequence[Path], config: Config, result: Result) -> list[Path]
         if path.is_dir() and path.suffix == ".md":
             result.errors.append(f"{path}: is a folder, not a Markdown file")
             continue
-        files.extend(iter_markdown([path]))
+        walked = iter_markdown([path], result.errors)
+        if path.is_dir():
+            walked = [f for f in walked if not _symlink_out(f, config, result)]
+        files.extend(walked)
     root = config.project_root.resolve()
     kept = []
     for file in dict.fromkeys(files):
@@ -173,6 +176,16 @@ def _expand(paths: Sequence[Path], config: Config, result: Result) -> list[Path]
         if not any(fnmatch.fnmatch(rel, glob) for glob in config.exclude):
             kept.append(file)
     return kept
+
+
+def _symlink_out(path: Path, config: Config, result: Result) -> bool:
+    """A symlink met in a folder that leads out of the repository is named, and never read."""
+    if not path.is_symlink() or inside(path, config.project_root) is not None:
+        return False
+    result.errors.append(
+        f"{display_path(path)}: symlink to {safe_resolve(path)}, outside the repository; not read"
+    )
+    return True
 
 
 def display_path(path: Path) -> str:
@@ -188,7 +201,7 @@ def _load(path: Path, sites: _Sites, config: Config, result: Result) -> _Loaded 
     try:
         if path.is_dir():
             raise KbError(f"{display}: is a folder, not a Markdown file")
-        data = path.read_bytes()
+        data = read_file(path)
         source = decode(data, Path(display))
     except KbError as error:
         result.errors.append(str(error))
@@ -197,6 +210,13 @@ def _load(path: Path, sites: _Sites, config: Config, result: Result) -> _Loaded 
         result.errors.append(f"{display}: cannot read: {error.strerror or error}")
         return None
     doc = parse(source.text, path)
+    if doc.unparsed is not None:
+        first, last = doc.unparsed
+        lines = f"line {first}" if first == last else f"lines {first}-{last}"
+        result.errors.append(
+            f"{display}:{first}: lists or quotes nested too deep for the Markdown parser "
+            f"({MAX_NESTING} block levels, about 10 nested lists): {lines} not checked"
+        )
     site, rel, profiles = sites.for_file(path)
     site.remember(rel, data, doc)
     return _Loaded(Page(doc, rel, display, profiles), site, source, path)
@@ -238,7 +258,8 @@ def _apply_fixes(
                 f"{item.page.display}: mixes line-end styles; not fixed (normalise line ends first)"
             )
             continue
-        write_atomic(item.path, encode(item.source, new_text))
+        if not _write_fixed(item, encode(item.source, new_text), config, result):
+            continue
         result.fixed[item.page.display] = result.fixed.get(item.page.display, 0) + applied
         again = _load(item.path, sites, config, result)
         if again is None:
@@ -246,6 +267,22 @@ def _apply_fixes(
         items[index] = again
         _relink(item, again, items, sites, config, result)
     return items
+
+
+def _write_fixed(item: _Loaded, data: bytes, config: Config, result: Result) -> bool:
+    """Write a fixed page atomically, through a symlink to its real file, never out of the repo."""
+    real = inside(item.path, config.project_root)
+    if real is None:
+        result.errors.append(
+            f"{item.page.display}: is {safe_resolve(item.path)}, outside the repository; not fixed"
+        )
+        return False
+    try:
+        write_atomic(real, data)
+    except OSError as error:
+        result.errors.append(f"{item.page.display}: cannot write: {error.strerror or error}")
+        return False
+    return True
 
 
 _MAX_FIX_PASSES = 10

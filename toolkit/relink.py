@@ -10,7 +10,7 @@ from urllib.parse import quote, unquote
 
 from toolkit.document import Document, decode, encode, parse
 from toolkit.errors import KbError
-from toolkit.fileio import write_atomic
+from toolkit.fileio import inside, read_file, write_atomic
 from toolkit.rules import Page
 from toolkit.rules.linkroutes import routed_links
 from toolkit.site import Site
@@ -66,8 +66,11 @@ def rewrite_links(site: Site, target: str, moves: Moves, profiles: tuple[str, ..
         return done
     for rel in site.pages():
         path = site.root / rel
+        real = inside(path, site.root)
+        if real is None:
+            continue  # a symlink out of the site: never read or written
         try:
-            data = path.read_bytes()
+            data = read_file(real)
             source = decode(data, path)
         except (OSError, KbError):
             continue
@@ -83,7 +86,11 @@ def rewrite_links(site: Site, target: str, moves: Moves, profiles: tuple[str, ..
             continue
         text = _splice(doc.text, edits)
         new_data = encode(source, text)
-        write_atomic(path, new_data)
+        try:
+            write_atomic(real, new_data)
+        except OSError as error:
+            done.errors.append(f"{rel}: cannot write: {error.strerror or error}")
+            continue
         site.remember(rel, new_data, parse(text, path))
         done.files[path] = len(edits)
     return done

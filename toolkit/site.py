@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from toolkit.document import Document, decode, parse
 from toolkit.errors import KbError
-from toolkit.fileio import safe_resolve, write_atomic
+from toolkit.fileio import read_file, safe_resolve, write_atomic
 from toolkit.question_headings import is_question, plain_title, question_key, split_number
 from toolkit.slug import docsify_base_slug, docsify_ids, github_ids, heading_options
 
@@ -236,7 +236,7 @@ class Site:
         if rel in self._symlinks and not safe_resolve(self.root / rel).is_relative_to(self.root):
             return None  # a symlink out of the site: never read outside the root
         try:
-            data = (self.root / rel).read_bytes()
+            data = read_file(self.root / rel)
         except OSError:
             return None
         digest = hashlib.sha1(data).hexdigest()
@@ -398,12 +398,21 @@ def default_cache_path(site_root: Path) -> Path:
     return folder / f"headings-{key}.json"
 
 
-def iter_markdown(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders to the Markdown files under them, in a stable order."""
+def iter_markdown(paths: Iterable[Path], errors: list[str] | None = None) -> list[Path]:
+    """Expand folders to the Markdown files under them, in a stable order.
+
+    A folder that cannot be listed is named in `errors` (when given) instead of skipped silently.
+    """
+
+    def unlisted(error: OSError) -> None:
+        if errors is not None:
+            shown = os.path.relpath(error.filename) if error.filename else "?"
+            errors.append(f"{Path(shown).as_posix()}: cannot list folder: {error.strerror}")
+
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            for folder, dirs, names in os.walk(path):
+            for folder, dirs, names in os.walk(path, onerror=unlisted):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
                 found.extend(Path(folder) / n for n in sorted(names) if n.endswith(".md"))
         else:

@@ -103,7 +103,8 @@ def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iter
             f"{link.target!r} resolves to {path}, outside the site root",
         )
         return
-    if site.exists(path):
+    # A folder named `x.md` is no page: docsify's fetch of it fails like a missing file.
+    if site.exists(path) and not (path.endswith(".md") and path in site.folders):
         ids = site.ids(path) if path.endswith(".md") else None
         if ids is not None and ids.empty:
             yield page.finding(
