@@ -6,6 +6,7 @@ import difflib
 from typing import TYPE_CHECKING
 
 from toolkit import tex_data as d
+from toolkit.tex_args import parse_arguments, size_group
 from toolkit.tex_nodes import Fail, Tok, characters
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ def environment(p: Parser, name: str, tok: Tok) -> None:
         close = difflib.get_close_matches(name, list(p.t.environments), n=1, cutoff=0.6)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         raise Fail(d.UNKNOWN_ENVIRONMENT, pos, f"KaTeX has no environment `{name}`{hint}")
-    args = p.parse_arguments(f"\\begin{{{name}}}", env.num_args, env.num_optional, env.arg_types)
+    args = parse_arguments(p, f"\\begin{{{name}}}", env.num_args, env.num_optional, env.arg_types)
     if env.display_only and not p.display:
         raise Fail(
             d.NOT_ALLOWED_HERE,
@@ -102,7 +103,7 @@ def _rows(p: Parser, name: str, begin: Tok) -> list[int]:
         elif text == "\\\\":
             p.consume()
             if p.future()[0] != " ":
-                p.size_group(True)
+                size_group(p, True)
             _end_row(p, name)
             _hlines(p)
             rows.append(0)

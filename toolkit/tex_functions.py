@@ -6,6 +6,7 @@ import functools
 from typing import TYPE_CHECKING
 
 from toolkit import tex_data as d
+from toolkit.tex_args import size_group
 from toolkit.tex_data import FunctionSpec
 from toolkit.tex_env import environment
 from toolkit.tex_nodes import DEFS, INTERNAL, OTHER, Fail, Node, Tok, Unsupported, characters
@@ -27,7 +28,7 @@ def call(
         return Node("infix", func)
     if func == "\\\\":
         if p.future()[0] == "[":
-            p.size_group(True)
+            size_group(p, True)
     elif func == "\\left":
         _delimiter(p, args[0], func, pos)
         p.lr_depth += 1

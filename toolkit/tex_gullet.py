@@ -221,7 +221,13 @@ class Gullet:
         self.frames.append({})
 
     def end_group(self) -> None:
-        for name, old in self.frames.pop().items():
+        frame = self.frames.pop()
+        if frame:
+            self.restore(frame)
+
+    def restore(self, frame: dict[str, object]) -> None:
+        """Undo the definitions a group made, as it ends."""
+        for name, old in frame.items():
             if old is MISSING:
                 self.defs.pop(name, None)
             else:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-import re
 
 from toolkit import tex_data as d
+from toolkit.tex_args import parse_arguments
 from toolkit.tex_data import FunctionSpec
 from toolkit.tex_functions import call
 from toolkit.tex_gullet import Gullet
@@ -23,11 +23,6 @@ from toolkit.tex_suggest import suggest
 _END = frozenset({"}", "\\endgroup", "\\end", "\\right", "&"})
 _SCRIPT_TOKENS = frozenset({"\\limits", "\\nolimits", "^", "_", "'"})
 _SUBSCRIPTS = frozenset("₊₋₌₍₎₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ")
-_UNITS = frozenset(
-    ["pt", "mm", "cm", "in", "bp", "pc", "dd", "cc", "nd", "nc", "sp", "px", "em", "ex", "mu"]
-)
-_COLOR = re.compile(r"#[a-f0-9]{3,4}|#[a-f0-9]{6}|#[a-f0-9]{8}|[a-f0-9]{6}|[a-z]+", re.I)
-_SIZE = re.compile(r"[-+]? *(?:$|\d+|\d+\.\d*|\.\d*) *[a-z]{0,2} *")
 
 
 class Parser(Gullet):
@@ -55,7 +50,7 @@ class Parser(Gullet):
             self.next = None
 
     def expect(self, text: str, opener: Tok | None = None) -> None:
-        got = self.fetch()
+        got = self.next or self.fetch()
         if got[0] != text:
             raise self.unexpected(text, got, opener)
         self.next = None
@@ -117,12 +112,7 @@ class Parser(Gullet):
                     tok = self.expand(tok)
                 self.next = tok
             text = tok[0]
-            if text == " " and math:
-                self.next = None
-                continue
-            if text in _END or text == break_on or text in infix:
-                break
-            base = plain.get(text)
+            base = plain.get(text)  # no plain symbol ends an expression
             if base is not None:
                 # The common case, a symbol with no script: skip the general path.
                 while True:
@@ -136,6 +126,11 @@ class Parser(Gullet):
                     body.append(base)
                     continue
                 atom = self.parse_atom(break_on, base)
+            elif text == " " and math:
+                self.next = None
+                continue
+            elif text in _END or text == break_on or text in infix:
+                break
             else:
                 atom = self.parse_atom(break_on)
             if atom is None:
@@ -156,6 +151,16 @@ class Parser(Gullet):
             base = self.parse_group("atom", break_on)
         if (base is not None and base.kind == "internal") or self.mode == "text":
             return base
+        tok = self.next or self.fetch()
+        while tok[0] == " ":
+            self.next = None
+            tok = self.fetch()
+        if tok[0] not in self.scripts:
+            return base  # the common case: no script
+        return self.scripts_of(base)
+
+    def scripts_of(self, base: Node | None) -> Node | None:
+        """The superscripts, subscripts, primes and `\\limits` after `base`."""
         sup = sub = False
         scripts = self.scripts
         while True:
@@ -215,9 +220,10 @@ class Parser(Gullet):
         return Node("supsub")
 
     def script(self, name: str) -> None:
-        sign, _ = self.fetch()
-        self.consume()
-        self.consume_spaces()
+        sign = (self.next or self.fetch())[0]
+        self.next = None
+        while self.fetch()[0] == " ":
+            self.next = None
         while (group := self.parse_group(name)) is not None and group.kind == "internal":
             pass
         if group is None:
@@ -235,14 +241,24 @@ class Parser(Gullet):
         if text == "{" or text == "\\begingroup":
             self.next = None
             end = "}" if text == "{" else "\\endgroup"
-            self.begin_group()
+            self.frames.append({})
             self.parse_expression(False, end)
-            self.expect(end, tok)
-            self.end_group()
+            got = self.next or self.fetch()
+            if got[0] != end:
+                raise self.unexpected(end, got, tok)
+            self.next = None
+            frame = self.frames.pop()
+            if frame:
+                self.restore(frame)
             return ORDGROUP
         spec = self.functions.get(text)
         if spec is not None:
             return self.function(tok, spec, break_on, name)
+        if self.mode == "math":
+            node = self.plain.get(text)
+            if node is not None:
+                self.next = None
+                return node
         result = self.parse_symbol()
         if result is None and text[0] == "\\" and text not in self.t.implicit_commands:
             raise self.unknown(tok)
@@ -279,93 +295,19 @@ class Parser(Gullet):
             raise Fail(d.NOT_ALLOWED_HERE, pos, f"`{func}` cannot be used inside `\\text{{}}`")
         if self.mode == "math" and not spec.allowed_in_math:
             raise Fail(d.NOT_ALLOWED_HERE, pos, f"`{func}` cannot be used in math mode")
-        args = self.parse_arguments(
-            func,
-            spec.num_args,
-            spec.num_optional,
-            spec.arg_types,
-            spec.primitive,
-            spec.type == "sqrt",
-        )
-        return call(self, tok, spec, args, break_on)
-
-    def parse_arguments(
-        self,
-        func: str,
-        num: int,
-        optional: int,
-        types: tuple[str | None, ...],
-        primitive: bool = False,
-        sqrt: bool = False,
-    ) -> list[Node | None]:
-        args: list[Node | None] = []
-        for i in range(num + optional):
-            self.taker = func
-            kind = types[i] if i < len(types) else None
-            if (primitive and kind is None) or (sqrt and i == 1 and args[0] is None):
-                kind = "primitive"
-            args.append(self.argument(func, kind, i < optional))
-        return args
-
-    def argument(self, func: str, kind: str | None, optional: bool) -> Node | None:
-        if kind == "color":
-            found = self.string_group(optional)
-            if found is not None and not _COLOR.fullmatch(found[0]):
-                raise Fail(d.INVALID_ARGUMENT, found[1], f"`{found[0]}` is not a color")
-            return OTHER if found else None
-        if kind == "size":
-            return self.size_group(optional)
-        if kind in ("url", "raw"):
-            self.skip_spaces()
-            return OTHER if self.string_group(optional) else None
-        if kind == "primitive":
-            group = self.parse_group(f"argument to '{func}'")
-            if group is None:
-                raise Fail(d.MISSING_ARGUMENT, self.fetch()[1], f"`{func}` is missing its argument")
-            return group
-        mode = "text" if kind == "hbox" else kind if kind in ("math", "text") else None
-        if self.scan_argument(optional) is None:
-            return None
-        outer = self.mode
-        self.mode = mode or outer
-        self.begin_group()
-        body = self.parse_expression(False, "EOF")
-        self.expect("EOF")
-        self.end_group()
-        self.mode = outer
-        return Node("ordgroup", body=body)
-
-    def string_group(self, optional: bool) -> Tok | None:
-        start = self.scan_argument(optional)
-        if start is None:
-            return None
-        text = ""
-        while (tok := self.fetch())[0] != "EOF":
-            text += tok[0]
-            self.consume()
-        self.consume()
-        return text, start[1]
-
-    def size_group(self, optional: bool) -> Node | None:
-        self.skip_spaces()
-        if not optional and self.future()[0] != "{":
-            first = self.fetch()
-            text = ""
-            while (tok := self.fetch())[0] != "EOF" and _SIZE.fullmatch(text + tok[0]):
-                text += tok[0]
-                self.consume()
-            if not text:
-                raise Fail(d.INVALID_ARGUMENT, first[1], f"`{first[0]}` is not a size")
-            found: Tok | None = (text, first[1])
+        if spec.num_args or spec.num_optional:
+            args = parse_arguments(
+                self,
+                func,
+                spec.num_args,
+                spec.num_optional,
+                spec.arg_types,
+                spec.primitive,
+                spec.type == "sqrt",
+            )
         else:
-            found = self.string_group(optional)
-        if found is None:
-            return None
-        text = found[0] or ("0pt" if not optional else "")
-        match = re.search(r"([-+]?) *(\d+(?:\.\d*)?|\.\d+) *([a-z]{2})", text)
-        if not match or match.group(3) not in _UNITS:
-            raise Fail(d.INVALID_ARGUMENT, found[1], f"`{found[0]}` is not a size such as `2pt`")
-        return OTHER
+            args = []
+        return call(self, tok, spec, args, break_on)
 
     def parse_symbol(self) -> Node | None:
         text = (self.next or self.fetch())[0]
