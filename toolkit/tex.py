@@ -10,6 +10,7 @@ from toolkit import tex_data as d
 from toolkit.tex_lexer import LexError
 from toolkit.tex_nodes import Fail, Unsupported
 from toolkit.tex_parser import Parser
+from toolkit.tex_suggest import suggest
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,7 @@ def check_tex(tex: str, display: bool) -> list[TexProblem]:
 def clear_cache() -> None:
     """Forget the formulas checked so far (books repeat formulas, so they are remembered)."""
     _check.cache_clear()
+    suggest.cache_clear()
 
 
 @functools.lru_cache(maxsize=16384)

@@ -18,10 +18,15 @@ def suggest(name: str) -> str | None:
     found.discard(name)
     if not found:
         return None
-    return min(
-        sorted(found),
-        key=lambda c: (_distance(name, c), -difflib.SequenceMatcher(None, name, c).ratio()),
-    )
+    candidates = sorted(found)
+    tied = [c for c in candidates if _one_edit(name, c)]  # the nearest, if any is one edit away
+    if not tied:
+        distances = [_distance(name, c) for c in candidates]
+        nearest = min(distances)
+        tied = [c for c, far in zip(candidates, distances, strict=True) if far == nearest]
+    if len(tied) == 1:
+        return tied[0]
+    return min(tied, key=lambda c: -difflib.SequenceMatcher(None, name, c).ratio())
 
 
 def _distance(a: str, b: str) -> int:
@@ -35,6 +40,22 @@ def _distance(a: str, b: str) -> int:
                 row[j] = min(row[j], rows[-2][j - 2] + 1)
         rows.append(row)
     return rows[-1][-1]
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """`b` is `a` with one character inserted, deleted or replaced, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < len(a) and i < len(b) and a[i] == b[i]:
+        i += 1
+    if len(a) > len(b):
+        return a[i + 1 :] == b[i:]
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    if a[i + 1 :] == b[i + 1 :]:
+        return True
+    return a[i : i + 2] == b[i + 1 : i + 2] + b[i] and a[i + 2 :] == b[i + 2 :]
 
 
 def _deletions(name: str) -> set[str]:
