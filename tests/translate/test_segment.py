@@ -126,3 +126,24 @@ def test_reordering_link_markup_into_nonsense_is_rejected() -> None:
 def test_machine_markdown_is_escaped(machine: str, expected: str) -> None:
     segment = segment_page("甲\n乙 `x`\n").segments[0]
     assert sanitise(segment, machine) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "english", "expected"),
+    [
+        ("分组查询注意力很常见。\n", "{{0}} is common.", "Grouped-query attention is common."),
+        (
+            "**分组查询注意力**很常见。\n",
+            "{{0}} is common.",
+            "**Grouped-query attention** is common.",
+        ),
+        ("我们用分组查询注意力。\n", "We use {{0}}.", "We use grouped-query attention."),
+    ],
+)
+def test_english_capitalises_a_glossary_term_that_opens_a_sentence(
+    source: str, english: str, expected: str
+) -> None:
+    terms = Terms(fixed={"分组查询注意力": "grouped-query attention"})
+    page = segment_page(source, terms)
+    assert render_segment(page, 0, lambda i: english, capitalize=True) == expected
+    assert render_segment(page, 0, lambda i: english) == expected.replace("Grouped", "grouped")

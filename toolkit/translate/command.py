@@ -128,7 +128,11 @@ def _edition(
             count = len({s.text for s in page.page.segments if s.needs_translation})
             edition.counts[page.rel] = (count, count, None)
     version = config.docsify_version
-    ids = {page.rel: id_map(page, drafts[page.rel], version) for page in pages}
+    # English sentences open with a capital even when a lower-case glossary term comes first.
+    capitalize = lang == "en"
+    ids = {
+        page.rel: id_map(page, drafts[page.rel], version, capitalize=capitalize) for page in pages
+    }
     for page in pages:
         if page.rel not in selected:
             continue
@@ -137,7 +141,9 @@ def _edition(
             edition.incomplete.add(page.rel)
             continue
         target = i18n / lang / page.rel
-        edition.files[target] = build_mirror(page, translated, ids, display(target))
+        edition.files[target] = build_mirror(
+            page, translated, ids, display(target), capitalize=capitalize
+        )
         edition.files.update(_assets(page, root, i18n / lang))
     return edition
 

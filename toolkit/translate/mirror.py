@@ -69,7 +69,9 @@ def recorded_source(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def id_map(page: SourcePage, translated: Translate, version: int) -> dict[str, str]:
+def id_map(
+    page: SourcePage, translated: Translate, version: int, *, capitalize: bool = False
+) -> dict[str, str]:
     """Source heading id to mirror heading id, for one page.
 
     Only the translated headings are parsed (as inline Markdown, rendered as marked does);
@@ -79,7 +81,11 @@ def id_map(page: SourcePage, translated: Translate, version: int) -> dict[str, s
     htmls = []
     for heading in page.doc.headings:
         index = by_line.get(heading.line)
-        rendered = render_segment(page.page, index, translated) if index is not None else None
+        rendered = (
+            render_segment(page.page, index, translated, capitalize=capitalize)
+            if index is not None
+            else None
+        )
         if rendered is None or rendered == heading.source:
             htmls.append(heading.html)
             continue
@@ -157,11 +163,13 @@ def build_mirror(
     translated: Translate,
     ids: Mapping[str, Mapping[str, str]],
     mirror_display: str,
+    *,
+    capitalize: bool = False,
 ) -> bytes:
     """The mirror's bytes, verified against the source's skeleton (KbError on mismatch)."""
     edits = link_edits(page, ids)
     copy = copier(page.source.text, edits)
-    body = assemble(page.page, translated, copy)
+    body = assemble(page.page, translated, copy, capitalize=capitalize)
     if any(kind == "html" for *_, kind in edits):
         expected = skeleton(copy(Span(0, len(page.source.text))))
     else:

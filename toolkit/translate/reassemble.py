@@ -16,8 +16,14 @@ def render_segment(
     index: int,
     translated: Callable[[int], str],
     source: Callable[[Span], str] | None = None,
+    *,
+    capitalize: bool = False,
 ) -> str:
-    """One segment's Markdown from its translation, with placeholders and breaks restored."""
+    """One segment's Markdown from its translation, with placeholders and breaks restored.
+
+    With `capitalize`, a glossary term that opens the segment gets a capital letter: English
+    sentences and headings start with one, while the glossary keeps terms in lower case.
+    """
     segment = page.segments[index]
     copy = source or (lambda span: page.text[span.start : span.end])
     out: list[str] = []
@@ -35,12 +41,20 @@ def render_segment(
                 if isinstance(part, Span):
                     out.append(copy(part))
                 elif isinstance(part, str):
+                    if capitalize and part[:1].islower() and not _has_words(out):
+                        part = part[0].upper() + part[1:]
                     out.append(part)
                 else:
-                    out.append(render_segment(page, part, translated, source))
+                    out.append(
+                        render_segment(page, part, translated, source, capitalize=capitalize)
+                    )
         else:
             out.append(piece)
     return "".join(out)
+
+
+def _has_words(out: list[str]) -> bool:
+    return any(char.isalnum() for piece in out for char in piece)
 
 
 def nested(page: SegmentedPage) -> set[int]:
@@ -56,11 +70,15 @@ def assemble(
     page: SegmentedPage,
     translated: Callable[[int], str],
     source: Callable[[Span], str] | None = None,
+    *,
+    capitalize: bool = False,
 ) -> str:
     """The whole page with every segment replaced by its translation."""
     copy = source or (lambda span: page.text[span.start : span.end])
     return "".join(
-        copy(piece) if isinstance(piece, Span) else render_segment(page, piece, translated, source)
+        copy(piece)
+        if isinstance(piece, Span)
+        else render_segment(page, piece, translated, source, capitalize=capitalize)
         for piece in page.pieces
     )
 
