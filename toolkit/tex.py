@@ -64,12 +64,11 @@ def _check(tex: str, display: bool) -> tuple[TexProblem, ...]:
 
 
 # The characters _scan_characters reports: without one, it has nothing to say.
-_SUSPECT = re.compile(
-    "["
-    + re.escape("".join(sorted(d.FULL_WIDTH_FIXES.keys() | d.FULL_WIDTH_NO_FIX)))
-    + d.CJK_CLASS
-    + "]"
+_SUSPECT_CLASS = (
+    re.escape("".join(sorted(d.FULL_WIDTH_FIXES.keys() | d.FULL_WIDTH_NO_FIX))) + d.CJK_CLASS
 )
+_SUSPECT = re.compile(f"[{_SUSPECT_CLASS}]")
+_INTERESTING = re.compile(f"[{_SUSPECT_CLASS}\\\\%{{}}]")
 
 
 def _scan_characters(tex: str) -> list[TexProblem]:
@@ -80,6 +79,15 @@ def _scan_characters(tex: str) -> list[TexProblem]:
     pending = False
     i, n = 0, len(tex)
     while i < n:
+        # Skip to the next character that matters; the others only end a pending command.
+        found = _INTERESTING.search(tex, i)
+        j = found.start() if found else n
+        if j > i:
+            if pending and not tex[i:j].isspace():
+                pending = False
+            i = j
+            if i == n:
+                break
         char = tex[i]
         if char == "\\":
             m = re.match(r"\\([a-zA-Z@]+\*?|.)", tex[i : i + 40], re.S)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from itertools import accumulate, chain
 
 # KaTeX's Lexer.ts tokenRegex, with JavaScript's surrogate pairs as Python code points.
 _TOKEN = re.compile(
@@ -23,12 +22,12 @@ _SLOW_CHARS = re.compile(
     "[%\x00-\x08\x0b\x0c\x0e-\x1f\u0300-\u036f\u2028\u2029\ud800-\uf8ff\U00010000-\U0010ffff]"
 )
 _TWO_NEWLINES = re.compile(r"\\[ \t\r]*\n[ \t\r]*\n")  # KaTeX ends the control space at one
-# Every token but a single character (a lone space among them) is one of these, as group 1:
-# a control word, a control space, a run of spaces, a tab or newline, a control symbol;
-# group 2 is the white space the first four swallow.
+# Every token but a single character (a lone space among them) is one of these: a control
+# word, a control space, a run of white space, a tab or newline, a control symbol (group 1,
+# as KaTeX names the token), then the white space the first four swallow.
 _SPECIAL = re.compile(
     r"(\\[a-zA-Z@]+|\\[ \t\n\r]|[ \t\n\r](?=[ \t\n\r])|[\t\n\r]|\\[^a-zA-Z@ \t\n\r])"
-    r"((?:(?<=[a-zA-Z@ \t\n\r])[ \t\n\r]+)?)"
+    r"(?:(?<=[a-zA-Z@ \t\n\r])[ \t\n\r]+)?"
 )
 _SPACE_NAMES = {"\t": " ", "\n": " ", "\r": " ", "\\\t": "\\ ", "\\\n": "\\ ", "\\\r": "\\ "}
 
@@ -51,22 +50,14 @@ def lex(tex: str) -> list[tuple[str, int]]:
         or ("\n" in tex and _TWO_NEWLINES.search(tex))
     ):
         return _lex_slowly(tex)
-    # split() gives [chars, name, swallowed, chars, …]: runs of one-character tokens between
-    # the others. The rest is done in C: no Python code runs per token.
-    parts = _SPECIAL.split(tex)
-    runs, names = parts[::3], parts[1::3]
-    if "\t" in tex or "\n" in tex or "\r" in tex:
-        names = [_SPACE_NAMES.get(name, name) for name in names]
-    starts = list(accumulate(map(len, parts), initial=0))
-    # Flattened, [run, (name,), run, (name,), …, run] lists the texts in order, and
-    # [range, (start,), …] the offsets: run i spans starts[3i]…starts[3i+1], where name i is.
-    texts: list[object] = [None] * (2 * len(runs) - 1)
-    texts[::2], texts[1::2] = runs, zip(names, strict=True)
-    offsets: list[object] = [None] * len(texts)
-    offsets[::2] = map(range, starts[::3], starts[1::3])
-    offsets[1::2] = zip(starts[1:-1:3], strict=True)
-    flat = chain.from_iterable
-    return list(zip(flat(texts), flat(offsets), strict=True))  # type: ignore[arg-type]
+    # Every character is a token, but for the few multi-character ones, merged from the end.
+    texts = list(tex)
+    offsets = list(range(len(tex)))
+    for m in reversed(list(_SPECIAL.finditer(tex))):
+        start, end = m.span()
+        texts[start:end] = (_SPACE_NAMES.get(m[1], m[1]),)
+        del offsets[start + 1 : end]
+    return list(zip(texts, offsets, strict=True))
 
 
 def _lex_slowly(tex: str) -> list[tuple[str, int]]:

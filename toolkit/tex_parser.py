@@ -99,44 +99,48 @@ class Parser(Gullet):
 
     def parse_expression(self, break_on_infix: bool, break_on: str | None) -> list[Node]:
         body: list[Node] = []
+        append = body.append
         stack, eof, macros, defs = self.stack, self.eof, self.macros, self.defs
+        pop = stack.pop
         math = self.mode == "math"
         plain = self.plain if math else _NO_NODES
         infix = self.infix if break_on_infix else _NO_NAMES
         scripts = self.scripts
+        # `tok` is the current token; self.next is set to it only before a call that reads it.
+        tok = self.next or self.fetch()
         while True:
-            tok = self.next
-            if tok is None:  # self.fetch(), inlined as it runs for every token
-                tok = stack.pop() if stack else eof
-                if tok[0] in macros or (defs and tok[0] in defs):
-                    tok = self.expand(tok)
-                self.next = tok
             text = tok[0]
-            base = plain.get(text)  # no plain symbol ends an expression
-            if base is not None:
+            if text in plain:  # no plain symbol ends an expression
                 # The common case, a symbol with no script: skip the general path.
+                base = plain[text]
                 while True:
-                    tok = stack.pop() if stack else eof
-                    if tok[0] in macros or (defs and tok[0] in defs):
+                    tok = pop() if stack else eof
+                    text = tok[0]
+                    if text in macros or (defs and text in defs):
                         tok = self.expand(tok)
-                    if tok[0] != " ":
+                        text = tok[0]
+                    if text != " ":
                         break
-                self.next = tok
-                if tok[0] not in scripts:
-                    body.append(base)
+                if text not in scripts:
+                    append(base)
                     continue
+                self.next = tok
                 atom = self.parse_atom(break_on, base)
             elif text == " " and math:
-                self.next = None
+                tok = pop() if stack else eof
+                if tok[0] in macros or (defs and tok[0] in defs):
+                    tok = self.expand(tok)
                 continue
             elif text in _END or text == break_on or text in infix:
+                self.next = tok
                 break
             else:
+                self.next = tok
                 atom = self.parse_atom(break_on)
             if atom is None:
                 break
             if atom.kind != "internal":
-                body.append(atom)
+                append(atom)
                 if atom.kind == "infix" and sum(n.kind == "infix" for n in body) > 1:
                     raise Fail(
                         d.NOT_ALLOWED_HERE,
@@ -144,6 +148,7 @@ class Parser(Gullet):
                         f"a second infix `{atom.text}` in one "
                         "group (only one `\\over`/`\\choose`/… per `{}`)",
                     )
+            tok = self.next or self.fetch()
         return body
 
     def parse_atom(self, break_on: str | None, base: Node | None = None) -> Node | None:
