@@ -8,7 +8,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-BENCHMARKS = ["bench.bench_lint", "bench.bench_formulas", "bench.bench_translate"]
+BENCHMARKS = [
+    "bench.bench_lint",
+    "bench.bench_formulas",
+    "bench.bench_translate",
+    "bench.bench_hostile",
+]
 
 
 def main() -> int:
