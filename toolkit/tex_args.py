@@ -38,31 +38,28 @@ def parse_arguments(
             kind = "primitive"
         if kind in _STRING_TYPES:
             args.append(_special_argument(p, func, kind, i < optional))
-        else:
-            args.append(_group_argument(p, kind, i < optional))
+            continue
+        # Any other argument is an expression of its own, in math or text mode.
+        if p.scan_argument(i < optional) is None:
+            args.append(None)
+            continue
+        outer = p.mode
+        if kind == "hbox" or kind == "text":
+            p.mode = "text"
+        elif kind == "math":
+            p.mode = "math"
+        p.frames.append({})
+        body = p.parse_expression(False, "EOF")
+        got = p.next or p.fetch()
+        if got[0] != "EOF":
+            raise p.unexpected("EOF", got, None)
+        p.next = None
+        frame = p.frames.pop()
+        if frame:
+            p.restore(frame)
+        p.mode = outer
+        args.append(Node("ordgroup", "", "", body))
     return args
-
-
-def _group_argument(p: Parser, kind: str | None, optional: bool) -> Node | None:
-    """An argument parsed as an expression of its own, in math or text mode."""
-    if p.scan_argument(optional) is None:
-        return None
-    outer = p.mode
-    if kind == "hbox" or kind == "text":
-        p.mode = "text"
-    elif kind == "math":
-        p.mode = "math"
-    p.frames.append({})
-    body = p.parse_expression(False, "EOF")
-    got = p.next or p.fetch()
-    if got[0] != "EOF":
-        raise p.unexpected("EOF", got, None)
-    p.next = None
-    frame = p.frames.pop()
-    if frame:
-        p.restore(frame)
-    p.mode = outer
-    return Node("ordgroup", "", "", body)
 
 
 def _special_argument(p: Parser, func: str, kind: str | None, optional: bool) -> Node | None:

@@ -20,9 +20,6 @@ def call(
 ) -> Node:
     """What the function's handler does beyond taking its arguments."""
     func, pos = tok
-    done = _plain_handlers().get(func)
-    if done is not None:
-        return done
     kind = spec.type
     if spec.infix:
         return Node("infix", func)
@@ -93,7 +90,7 @@ def call(
 
 
 # Functions the branches of `call` single out by name or by type; all others only
-# take their arguments, which makes their result known in advance (_plain_handlers).
+# take their arguments, which makes their result known in advance (plain_handlers).
 _SPECIAL = frozenset(
     {"\\\\", "\\left", "\\right", "\\middle", "\\begin", "\\end", "\\hline", "\\hdashline"}
     | {"\\)", "\\]", "$", "\\(", "\\color", "\\let", "\\global", "\\long"}
@@ -111,7 +108,7 @@ def _result(kind: str) -> Node:
 
 
 @functools.cache
-def _plain_handlers() -> dict[str, Node]:
+def plain_handlers() -> dict[str, Node]:
     """Functions whose handler does nothing beyond taking arguments, and what they return."""
     return {
         name: _result(spec.type)

@@ -113,14 +113,24 @@ class Gullet:
             tokens, end = self.consume_arg("]")
         else:
             start = stack[-1] if stack else self.eof
-            self.skip_spaces()
-            close = self._closing_brace()
-            if close >= 0:
-                # Same as popping `{…}` and pushing back its inside over an EOF, in place.
-                stack[close] = ("EOF", stack[close][1])
+            while stack and stack[-1][0] == " ":
                 stack.pop()
-                return start
-            tokens, end = self.consume_arg()
+            if stack and stack[-1][0] == "{":  # self._closing_brace(), inlined
+                depth = 0
+                for i in range(len(stack) - 2, -1, -1):
+                    text = stack[i][0]
+                    if text == "}":
+                        if not depth:
+                            # As if `{…}` were popped and its inside pushed back over an EOF.
+                            stack[i] = ("EOF", stack[i][1])
+                            stack.pop()
+                            return start
+                        depth -= 1
+                    elif text == "{":
+                        depth += 1
+                    elif text == "EOF":
+                        break
+            tokens, end = self.consume_arg()  # a single token, or an error to report
         stack.append(("EOF", end[1]))
         stack.extend(reversed(tokens))
         return start

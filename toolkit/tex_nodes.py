@@ -34,6 +34,7 @@ MISSING = object()
 ORDGROUP = Node("ordgroup")
 INTERNAL = Node("internal")
 OTHER = Node("other")
+SUPSUB = Node("supsub")
 DEFS = frozenset({"\\def", "\\gdef", "\\edef", "\\xdef"})
 
 _SYMBOLS: dict[tuple[str, str], Node] = {}

@@ -7,12 +7,13 @@ import functools
 from toolkit import tex_data as d
 from toolkit.tex_args import parse_arguments
 from toolkit.tex_data import FunctionSpec
-from toolkit.tex_functions import call
+from toolkit.tex_functions import call, plain_handlers
 from toolkit.tex_gullet import Gullet
 from toolkit.tex_nodes import (
     ORD,
     ORDGROUP,
     OTHER,
+    SUPSUB,
     Fail,
     Node,
     Tok,
@@ -35,11 +36,16 @@ class Parser(Gullet):
         self.lr_depth = 0
         self.functions = self.t.functions
         self.scripts, self.plain, self.infix = _lookups()
+        self.handlers = plain_handlers()
 
     def fetch(self) -> Tok:
         tok = self.next
-        if tok is None:
-            tok = self.next = self.next_token()
+        if tok is None:  # self.next_token(), inlined
+            stack = self.stack
+            tok = stack.pop() if stack else self.eof
+            if tok[0] in self.macros or (self.defs and tok[0] in self.defs):
+                tok = self.expand(tok)
+            self.next = tok
         return tok
 
     def consume(self) -> None:
@@ -222,7 +228,7 @@ class Parser(Gullet):
                 self.fetch()[1],
                 f"`{base.text}` cannot take a superscript or subscript",
             )
-        return Node("supsub")
+        return SUPSUB
 
     def script(self, name: str) -> None:
         sign = (self.next or self.fetch())[0]
@@ -312,6 +318,9 @@ class Parser(Gullet):
             )
         else:
             args = []
+        done = self.handlers.get(func)
+        if done is not None:
+            return done  # what `call` would return, known in advance
         return call(self, tok, spec, args, break_on)
 
     def parse_symbol(self) -> Node | None:
