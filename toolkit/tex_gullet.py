@@ -207,25 +207,32 @@ class Gullet:
                 raise Fail(d.KATEX_ERROR, tok[1], "too many macro expansions (a loop?)")
             body, count = found
             self.taker = tok[0]
-            args = [self.consume_arg()[0] for _ in range(count)]
             pos = tok[1]
-            out: list[Tok] = []
-            i = 0
-            while i < len(body):
-                text = body[i]
-                if text == "#" and i + 1 < len(body):
-                    i += 1
-                    if body[i] == "#":
-                        out.append(("#", pos))
-                    else:
-                        out.extend(args[int(body[i]) - 1])
-                else:
-                    out.append((text, pos))
-                i += 1
-            self.stack.extend(reversed(out))
+            if not count and "#" not in body:  # most macros: `\\ne`, `\\dots`, …
+                self.stack.extend([(text, pos) for text in reversed(body)])
+            else:
+                self.stack.extend(reversed(self.substitute(body, count, pos)))
             tok = self.stack.pop() if self.stack else self.eof
             if tok[0] not in self.macros and (not self.defs or tok[0] not in self.defs):
                 return tok
+
+    def substitute(self, body: tuple[str, ...], count: int, pos: int) -> list[Tok]:
+        """A macro's body with its `count` arguments (read now) in place of `#1`, `#2`, …"""
+        args = [self.consume_arg()[0] for _ in range(count)]
+        out: list[Tok] = []
+        i = 0
+        while i < len(body):
+            text = body[i]
+            if text == "#" and i + 1 < len(body):
+                i += 1
+                if body[i] == "#":
+                    out.append(("#", pos))
+                else:
+                    out.extend(args[int(body[i]) - 1])
+            else:
+                out.append((text, pos))
+            i += 1
+        return out
 
     def begin_group(self) -> None:
         self.frames.append({})

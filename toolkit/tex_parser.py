@@ -113,7 +113,11 @@ class Parser(Gullet):
         infix = self.infix if break_on_infix else _NO_NAMES
         scripts = self.scripts
         # `tok` is the current token; self.next is set to it only before a call that reads it.
-        tok = self.next or self.fetch()
+        tok = self.next  # self.fetch(), inlined here and below as it runs for every token
+        if tok is None:
+            tok = pop() if stack else eof
+            if tok[0] in macros or (defs and tok[0] in defs):
+                tok = self.expand(tok)
         while True:
             text = tok[0]
             if text in plain:  # no plain symbol ends an expression
@@ -154,7 +158,11 @@ class Parser(Gullet):
                         f"a second infix `{atom.text}` in one "
                         "group (only one `\\over`/`\\choose`/… per `{}`)",
                     )
-            tok = self.next or self.fetch()
+            tok = self.next
+            if tok is None:
+                tok = pop() if stack else eof
+                if tok[0] in macros or (defs and tok[0] in defs):
+                    tok = self.expand(tok)
         return body
 
     def parse_atom(self, break_on: str | None, base: Node | None = None) -> Node | None:
