@@ -71,6 +71,8 @@ def test_mirrors_pass_lint(in_repo: Path, capsys: pytest.CaptureFixture[str]) ->
 
 def test_no_chinese_left_in_english_prose() -> None:
     for page in iter_markdown([REPO / "i18n" / "en"]):
+        if page.name == "_navbar.md":
+            continue  # the language switch names each edition in its own language
         found = CJK.findall(_prose(page))
         assert not found, f"{page.relative_to(REPO)}: {''.join(found)[:40]}"
 
