@@ -68,6 +68,7 @@ _SUSPECT_CLASS = (
     re.escape("".join(sorted(d.FULL_WIDTH_FIXES.keys() | d.FULL_WIDTH_NO_FIX))) + d.CJK_CLASS
 )
 _SUSPECT = re.compile(f"[{_SUSPECT_CLASS}]")
+_CONTROL_NAME = re.compile(r"\\([a-zA-Z@]+\*?|.)", re.S)
 _INTERESTING = re.compile(f"[{_SUSPECT_CLASS}\\\\%{{}}]")
 
 
@@ -90,7 +91,7 @@ def _scan_characters(tex: str) -> list[TexProblem]:
                 break
         char = tex[i]
         if char == "\\":
-            m = re.match(r"\\([a-zA-Z@]+\*?|.)", tex[i : i + 40], re.S)
+            m = _CONTROL_NAME.match(tex, i, i + 40)  # as the slice tex[i : i + 40] would
             name = m.group(0) if m else "\\"
             pending = name in text_commands
             i += len(name)

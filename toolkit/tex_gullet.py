@@ -7,6 +7,9 @@ from toolkit.tex_data import KatexTables
 from toolkit.tex_lexer import lex
 from toolkit.tex_nodes import MISSING, ORD, Fail, Tok, Unsupported
 
+_STOPS = frozenset({"{", "}", "EOF"})
+"""What a search for the `}` closing a `{` looks at."""
+
 
 class Gullet:
     """The token side of KaTeX's parser: a stack of tokens and the macros that expand them."""
@@ -88,6 +91,8 @@ class Gullet:
             return -1
         depth = 0
         for i in range(len(stack) - 2, -1, -1):
+            if stack[i][0] not in _STOPS:
+                continue
             text = stack[i][0]
             if text == "}":
                 if not depth:
@@ -95,8 +100,8 @@ class Gullet:
                 depth -= 1
             elif text == "{":
                 depth += 1
-            elif text == "EOF":
-                return -1
+            else:
+                return -1  # an EOF
         return -1
 
     def taking(self) -> str:
@@ -118,6 +123,8 @@ class Gullet:
             if stack and stack[-1][0] == "{":  # self._closing_brace(), inlined
                 depth = 0
                 for i in range(len(stack) - 2, -1, -1):
+                    if stack[i][0] not in _STOPS:
+                        continue
                     text = stack[i][0]
                     if text == "}":
                         if not depth:
@@ -128,8 +135,8 @@ class Gullet:
                         depth -= 1
                     elif text == "{":
                         depth += 1
-                    elif text == "EOF":
-                        break
+                    else:
+                        break  # an EOF
             tokens, end = self.consume_arg()  # a single token, or an error to report
         stack.append(("EOF", end[1]))
         stack.extend(reversed(tokens))

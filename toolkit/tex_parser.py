@@ -35,7 +35,7 @@ class Parser(Gullet):
         self.next: Tok | None = None
         self.lr_depth = 0
         self.functions = self.t.functions
-        self.scripts, self.plain, self.infix = _lookups()
+        self.scripts, self.plain, self.letters, self.infix = _lookups()
         self.handlers = plain_handlers()
 
     def fetch(self) -> Tok:
@@ -110,6 +110,7 @@ class Parser(Gullet):
         pop = stack.pop
         math = self.mode == "math"
         plain = self.plain if math else _NO_NODES
+        letters = _NO_NODES if math else self.letters
         infix = self.infix if break_on_infix else _NO_NAMES
         scripts = self.scripts
         # `tok` is the current token; self.next is set to it only before a call that reads it.
@@ -144,6 +145,12 @@ class Parser(Gullet):
             elif text in _END or text == break_on or text in infix:
                 self.next = tok
                 break
+            elif text in letters:  # text mode: a character, which takes no script
+                append(letters[text])
+                tok = pop() if stack else eof
+                if tok[0] in macros or (defs and tok[0] in defs):
+                    tok = self.expand(tok)
+                continue
             else:
                 self.next = tok
                 atom = self.parse_atom(break_on)
@@ -170,10 +177,16 @@ class Parser(Gullet):
             base = self.parse_group("atom", break_on)
         if (base is not None and base.kind == "internal") or self.mode == "text":
             return base
-        tok = self.next or self.fetch()
-        while tok[0] == " ":
-            self.next = None
-            tok = self.fetch()
+        tok = self.next
+        if tok is None or tok[0] == " ":  # self.fetch() and consume_spaces(), inlined
+            stack, macros, defs = self.stack, self.macros, self.defs
+            while True:
+                tok = stack.pop() if stack else self.eof
+                if tok[0] in macros or (defs and tok[0] in defs):
+                    tok = self.expand(tok)
+                if tok[0] != " ":
+                    break
+            self.next = tok
         if tok[0] not in self.scripts:
             return base  # the common case: no script
         return self.scripts_of(base)
@@ -359,8 +372,8 @@ _NO_NAMES: frozenset[str] = frozenset()
 
 
 @functools.cache
-def _lookups() -> tuple[frozenset[str], dict[str, Node], frozenset[str]]:
-    """Tokens that start a script; math symbols that are not functions, as nodes; infixes."""
+def _lookups() -> tuple[frozenset[str], dict[str, Node], dict[str, Node], frozenset[str]]:
+    """Script tokens; math and text symbols that are not functions or groups, as nodes; infixes."""
     tables = d.katex_tables()
     scripts = _SCRIPT_TOKENS | tables.unicode_sup_sub.keys()
     plain = {
@@ -368,5 +381,10 @@ def _lookups() -> tuple[frozenset[str], dict[str, Node], frozenset[str]]:
         for name, group in tables.math_symbols.items()
         if name not in tables.functions
     }
+    letters = {
+        name: symbol(name, group)
+        for name, group in tables.text_symbols.items()
+        if name not in tables.functions and name not in ("{", "\\begingroup")
+    }
     infix = frozenset(name for name, spec in tables.functions.items() if spec.infix)
-    return scripts, plain, infix
+    return scripts, plain, letters, infix
