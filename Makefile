@@ -24,13 +24,17 @@ test: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/kb serve --port $(or $(PORT),3000)
 
-## bench: benchmarks against peers measured in the same run
 ## translate: rebuild the i18n/ mirrors from the translation memory (no network)
 translate: $(STAMP)
 	$(BIN)/kb translate --offline
 
+## bench: benchmarks against peers measured in the same run
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## fuzz: the long fuzz run of tests/fuzz (3,000 random examples per property; KB_FUZZ_EXAMPLES=N)
+fuzz: $(STAMP)
+	KB_FUZZ_PROFILE=long $(BIN)/python -m pytest -q tests/fuzz
 
 clean:
 	rm -rf $(VENV) tests/.node build

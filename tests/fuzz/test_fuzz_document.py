@@ -1,0 +1,48 @@
+"""Fuzzing the Document: any text parses, and every position it reports is in the text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.fuzz.conftest import FUZZ
+from tests.fuzz.grammar import pages
+from toolkit.document import decode, parse
+
+TEXT = st.one_of(st.text(max_size=2000), pages())
+
+
+@FUZZ
+@given(TEXT)
+def test_document_never_raises_and_positions_are_in_the_text(text: str) -> None:
+    doc = parse(text, Path("x.md"))
+    lines = doc.text.split("\n")
+
+    def inside(line: int, column: int) -> bool:
+        return 1 <= line <= len(lines) and 1 <= column <= len(lines[line - 1]) + 1
+
+    for item in [*doc.headings, *doc.links, *doc.formulas, *doc.stray_dollars, *doc.list_items]:
+        assert inside(item.line, item.column), item
+    for heading in doc.headings:
+        assert 0 <= heading.start <= heading.end <= len(doc.text)
+    for link in doc.links:
+        if link.target_start >= 0 and link.kind in ("inline", "image"):
+            assert doc.text[link.target_start : link.target_end] == link.target, link
+    if doc.unparsed is not None:
+        assert 1 <= doc.unparsed[0] <= doc.unparsed[1] <= len(lines)
+
+
+@FUZZ
+@given(st.binary(max_size=2000))
+def test_decode_gives_text_or_a_named_error(data: bytes) -> None:
+    from toolkit.errors import KbError
+
+    try:
+        source = decode(data, Path("x.md"))
+    except KbError as error:
+        assert str(error).startswith("x.md")
+        return
+    assert "\r" not in source.text
+    parse(source.text, Path("x.md"))
