@@ -6,7 +6,9 @@ import contextlib
 import errno
 import os
 import stat
+import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
@@ -62,3 +64,29 @@ def inside(path: Path, root: Path) -> Path | None:
     """The real path of `path` (symlinks followed) when it lies under `root`, else None."""
     real = safe_resolve(path)
     return real if real.is_relative_to(safe_resolve(root)) else None
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on `folder` (created if missing) until the block ends.
+
+    An advisory `flock` on the folder itself: no lock file to leave behind, and the kernel
+    drops it when the process dies. `waiting` is called once if another process holds it.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    if sys.platform == "win32":  # no flock: runs are not serialised there
+        yield
+        return
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

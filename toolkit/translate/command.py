@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from toolkit.config import LANGUAGES, Config, load_config
 from toolkit.errors import KbError
+from toolkit.fileio import folder_lock, inside, safe_resolve
 from toolkit.site import docsify_route, iter_markdown
 from toolkit.translate import BACKENDS
 from toolkit.translate.backends import Backend, settings_from
@@ -28,6 +30,35 @@ from toolkit.translate.outputs import (
 def run_translate(args: argparse.Namespace) -> int:
     """Run `kb translate` as the arguments say; 0 done, 1 missing/stale/rejected, 2 errors."""
     config = load_config(path=args.config)
+    if args.check or args.status:
+        return _run(args, config)
+    i18n = config.project_root / config.translate.i18n
+    _refuse_links_out(i18n, config.project_root)
+
+    def waiting() -> None:
+        print(f"kb translate: waiting for another kb translate on {display(i18n)}", file=sys.stderr)
+
+    # Two writing runs at once would each load the memory, send the same texts and write back
+    # only their own additions: the second waits and starts from what the first wrote.
+    with folder_lock(i18n, waiting):
+        return _run(args, config)
+
+
+def _refuse_links_out(i18n: Path, project_root: Path) -> None:
+    """Nothing is written out of the repository: no symlink under i18n/ may lead out of it."""
+    if inside(i18n, project_root) is None:
+        raise KbError(f"{display(i18n)}: is {safe_resolve(i18n)}, outside the repository")
+    for folder, dirs, names in os.walk(i18n):
+        for name in (*dirs, *names):
+            path = Path(folder) / name
+            if path.is_symlink() and inside(path, project_root) is None:
+                raise KbError(
+                    f"{display(path)}: symlink to {safe_resolve(path)}, outside the repository; "
+                    "kb translate writes nothing"
+                )
+
+
+def _run(args: argparse.Namespace, config: Config) -> int:
     settings = config.translate
     langs = _languages(args.lang, settings.languages)
     root = config.site_root
