@@ -253,9 +253,17 @@ class Parser(Gullet):
 
     def script(self, name: str) -> None:
         sign = (self.next or self.fetch())[0]
-        self.next = None
-        while self.fetch()[0] == " ":
+        stack, macros, defs = self.stack, self.macros, self.defs
+        while True:  # consume the sign, then the spaces after it: self.fetch(), inlined
+            tok = stack.pop() if stack else self.eof
+            if tok[0] in macros or (defs and tok[0] in defs):
+                tok = self.expand(tok)
+            if tok[0] != " ":
+                break
+        if tok[0] in self.plain and self.mode == "math":
             self.next = None
+            return  # one symbol, as in `x^2` or `x_i`: what parse_group would find
+        self.next = tok
         while (group := self.parse_group(name)) is not None and group.kind == "internal":
             pass
         if group is None:
