@@ -42,8 +42,8 @@ class Gullet:
         stack, eof = self.stack, self.eof
         if delims is None:
             self.skip_spaces()
-            close = self._closing_brace()
-            if close >= 0:  # `{…}`: take it whole rather than token by token
+            if stack and stack[-1][0] == "{":  # take `{…}` whole rather than token by token
+                close = self._closing_brace()
                 inside, end = stack[-2:close:-1], stack[close]
                 del stack[close:]
                 return inside, end
@@ -85,10 +85,8 @@ class Gullet:
         return tokens, tok
 
     def _closing_brace(self) -> int:
-        """Stack index of the `}` closing a `{` on top; -1 if none is on top or it is unclosed."""
+        """Stack index of the `}` closing the `{` on top; Fail if an EOF or the end comes first."""
         stack = self.stack
-        if not stack or stack[-1][0] != "{":
-            return -1
         depth = 0
         for i in range(len(stack) - 2, -1, -1):
             if stack[i][0] not in _STOPS:
@@ -101,8 +99,9 @@ class Gullet:
             elif text == "{":
                 depth += 1
             else:
-                return -1  # an EOF
-        return -1
+                break  # an EOF
+        # What popping token by token up to that EOF would end with.
+        raise Fail(d.UNBALANCED_BRACES, stack[-1][1], "`{` is never closed by `}`")
 
     def taking(self) -> str:
         """The command whose arguments are being read, for messages."""
@@ -120,24 +119,13 @@ class Gullet:
             start = stack[-1] if stack else self.eof
             while stack and stack[-1][0] == " ":
                 stack.pop()
-            if stack and stack[-1][0] == "{":  # self._closing_brace(), inlined
-                depth = 0
-                for i in range(len(stack) - 2, -1, -1):
-                    if stack[i][0] not in _STOPS:
-                        continue
-                    text = stack[i][0]
-                    if text == "}":
-                        if not depth:
-                            # As if `{…}` were popped and its inside pushed back over an EOF.
-                            stack[i] = ("EOF", stack[i][1])
-                            stack.pop()
-                            return start
-                        depth -= 1
-                    elif text == "{":
-                        depth += 1
-                    else:
-                        break  # an EOF
-            tokens, end = self.consume_arg()  # a single token, or an error to report
+            if stack and stack[-1][0] == "{":
+                close = self._closing_brace()
+                # As if `{…}` were popped and its inside pushed back over an EOF.
+                stack[close] = ("EOF", stack[close][1])
+                stack.pop()
+                return start
+            tokens, end = self.consume_arg()  # a single token
         stack.append(("EOF", end[1]))
         stack.extend(reversed(tokens))
         return start

@@ -112,7 +112,7 @@ class Parser(Gullet):
         plain = self.plain if math else _NO_NODES
         letters = _NO_NODES if math else self.letters
         infix = self.infix if break_on_infix else _NO_NAMES
-        scripts = self.scripts
+        scripts, functions = self.scripts, self.functions
         # `tok` is the current token; self.next is set to it only before a call that reads it.
         tok = self.next  # self.fetch(), inlined here and below as it runs for every token
         if tok is None:
@@ -153,7 +153,11 @@ class Parser(Gullet):
                 continue
             else:
                 self.next = tok
-                atom = self.parse_atom(break_on)
+                spec = functions.get(text)
+                if spec is None:
+                    atom = self.parse_atom(break_on)
+                else:  # what parse_atom would do, without going through parse_group
+                    atom = self.parse_atom(break_on, self.function(tok, spec, break_on, "atom"))
             if atom is None:
                 break
             if atom.kind != "internal":
