@@ -28,17 +28,21 @@ class Gullet:
         """The command whose arguments are being read, for messages."""
 
     def pop(self) -> Tok:
+        """Take the next token off the stack, unexpanded."""
         return self.stack.pop() if self.stack else self.eof
 
     def future(self) -> Tok:
+        """The next token on the stack, unexpanded, left there."""
         return self.stack[-1] if self.stack else self.eof
 
     def skip_spaces(self) -> None:
+        """Drop space tokens from the top of the stack."""
         stack = self.stack
         while stack and stack[-1][0] == " ":
             stack.pop()
 
     def consume_arg(self, delims: str | None = None) -> tuple[list[Tok], Tok]:
+        """A macro argument's tokens (braces stripped) and the token that ends it."""
         stack, eof = self.stack, self.eof
         if delims is None:
             self.skip_spaces()
@@ -108,6 +112,7 @@ class Gullet:
         return f"`{self.taker}`" if self.taker else "a command"
 
     def scan_argument(self, optional: bool) -> Tok | None:
+        """Put the next argument on top of the stack, ended by an EOF; its first token."""
         stack = self.stack
         if optional:
             self.skip_spaces()
@@ -131,6 +136,7 @@ class Gullet:
         return start
 
     def expansion(self, tok: Tok) -> tuple[tuple[str, ...], int] | None:
+        """The body and parameter count `tok` expands to; None if it is not a macro."""
         name = tok[0]
         value = self.defs.get(name, MISSING)
         if value is MISSING:
@@ -144,6 +150,7 @@ class Gullet:
         return value  # type: ignore[return-value]
 
     def function_macro(self, name: str, pos: int) -> tuple[tuple[str, ...], int] | None:
+        """What KaTeX's macros written as functions (`\\TextOrMath`, `\\dots`, …) expand to."""
         if name in ("\\TextOrMath", "\\@firstoftwo", "\\@secondoftwo"):
             first, second = self.consume_arg()[0], self.consume_arg()[0]
             pick = (
@@ -184,13 +191,6 @@ class Gullet:
         while len(self.future()[0]) == 1 and self.future()[0].lower() in digits:
             self.pop()
 
-    def next_token(self) -> Tok:
-        stack = self.stack
-        tok = stack.pop() if stack else self.eof
-        if tok[0] in self.macros or (self.defs and tok[0] in self.defs):
-            return self.expand(tok)
-        return tok
-
     def expand(self, tok: Tok) -> Tok:
         """Expand `tok` and what its expansion starts with, until a token that does not expand."""
         while True:
@@ -230,9 +230,11 @@ class Gullet:
         return out
 
     def begin_group(self) -> None:
+        """Start a group: definitions made in it end with it."""
         self.frames.append({})
 
     def end_group(self) -> None:
+        """End a group, undoing its definitions."""
         frame = self.frames.pop()
         if frame:
             self.restore(frame)
@@ -246,6 +248,7 @@ class Gullet:
                 self.defs[name] = old
 
     def define(self, name: str, value: object, globally: bool = False) -> None:
+        """Define a macro in the current group, or in all of them."""
         if globally:
             for frame in self.frames:
                 frame.pop(name, None)

@@ -13,17 +13,16 @@ from toolkit.tex_nodes import (
     ORD,
     ORDGROUP,
     OTHER,
-    SUPSUB,
     Fail,
     Node,
     Tok,
     symbol,
 )
+from toolkit.tex_scripts import scripts_of
 from toolkit.tex_suggest import suggest
 
 _END = frozenset({"}", "\\endgroup", "\\end", "\\right", "&"})
 _SCRIPT_TOKENS = frozenset({"\\limits", "\\nolimits", "^", "_", "'"})
-_SUBSCRIPTS = frozenset("₊₋₌₍₎₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ")
 
 
 class Parser(Gullet):
@@ -39,8 +38,9 @@ class Parser(Gullet):
         self.handlers = plain_handlers()
 
     def fetch(self) -> Tok:
+        """The current token, read (and expanded) from the stack if there is none yet."""
         tok = self.next
-        if tok is None:  # self.next_token(), inlined
+        if tok is None:  # pop a token and expand it if it is a macro
             stack = self.stack
             tok = stack.pop() if stack else self.eof
             if tok[0] in self.macros or (self.defs and tok[0] in self.defs):
@@ -49,19 +49,23 @@ class Parser(Gullet):
         return tok
 
     def consume(self) -> None:
+        """Done with the current token."""
         self.next = None
 
     def consume_spaces(self) -> None:
+        """Skip space tokens."""
         while (self.next or self.fetch())[0] == " ":
             self.next = None
 
     def expect(self, text: str, opener: Tok | None = None) -> None:
+        """Consume the current token, which must be `text`."""
         got = self.next or self.fetch()
         if got[0] != text:
             raise self.unexpected(text, got, opener)
         self.next = None
 
     def unexpected(self, expected: str, got: Tok, opener: Tok | None) -> Fail:
+        """The failure for finding `got` where `expected` should be, worded for a person."""
         text, pos = got
         if text == "}":
             return Fail(d.UNBALANCED_BRACES, pos, "`}` has no matching `{`")
@@ -86,6 +90,7 @@ class Parser(Gullet):
         return Fail(d.KATEX_ERROR, pos, f"KaTeX expected `{expected}` but found `{text}`")
 
     def parse(self) -> None:
+        """Parse the whole formula (and its `\\tag`): Fail at KaTeX's first error."""
         self.begin_group()
         self.parse_expression(False, None)
         self.expect("EOF")
@@ -104,6 +109,7 @@ class Parser(Gullet):
         self.next = saved
 
     def parse_expression(self, break_on_infix: bool, break_on: str | None) -> list[Node]:
+        """Atoms up to `break_on` or a token that ends a group, left as the current token."""
         body: list[Node] = []
         append = body.append
         stack, eof, macros, defs = self.stack, self.eof, self.macros, self.defs
@@ -177,6 +183,7 @@ class Parser(Gullet):
         return body
 
     def parse_atom(self, break_on: str | None, base: Node | None = None) -> Node | None:
+        """A group, function or symbol (or the given `base`) and the scripts after it."""
         if base is None:
             base = self.parse_group("atom", break_on)
         if (base is not None and base.kind == "internal") or self.mode == "text":
@@ -193,93 +200,10 @@ class Parser(Gullet):
             self.next = tok
         if tok[0] not in self.scripts:
             return base  # the common case: no script
-        return self.scripts_of(base)
-
-    def scripts_of(self, base: Node | None) -> Node | None:
-        """The superscripts, subscripts, primes and `\\limits` after `base`."""
-        sup = sub = False
-        scripts = self.scripts
-        while True:
-            while (tok := self.next or self.fetch())[0] == " ":
-                self.next = None
-            text, pos = tok
-            if text not in scripts:
-                break
-            if text in ("\\limits", "\\nolimits"):
-                if base is None or base.kind not in ("op", "operatorname"):
-                    raise Fail(
-                        d.NOT_ALLOWED_HERE, pos, f"`{text}` must follow an operator such as `\\sum`"
-                    )
-                self.consume()
-            elif text == "^" or text == "'":
-                if sup:
-                    raise Fail(
-                        d.DOUBLE_SCRIPT,
-                        pos,
-                        f"double superscript: `{text}` after a superscript; group it as `^{{…}}`",
-                    )
-                if text == "^":
-                    self.script("superscript")
-                else:
-                    while self.fetch()[0] == "'":
-                        self.consume()
-                    if self.fetch()[0] == "^":
-                        self.script("superscript")
-                sup = True
-            elif text == "_":
-                if sub:
-                    raise Fail(
-                        d.DOUBLE_SCRIPT,
-                        pos,
-                        "double subscript: `_` after a subscript; group it as `_{…}`",
-                    )
-                self.script("subscript")
-                sub = True
-            elif text in self.t.unicode_sup_sub:
-                is_sub = text in _SUBSCRIPTS
-                self.consume()
-                while (nxt := self.fetch()[0]) in self.t.unicode_sup_sub and (
-                    nxt in _SUBSCRIPTS
-                ) == is_sub:
-                    self.consume()
-                sup, sub = sup or not is_sub, sub or is_sub
-            else:
-                break
-        if not (sup or sub):
-            return base
-        if base is not None and base.kind == "infix":
-            raise Fail(
-                d.NOT_ALLOWED_HERE,
-                self.fetch()[1],
-                f"`{base.text}` cannot take a superscript or subscript",
-            )
-        return SUPSUB
-
-    def script(self, name: str) -> None:
-        sign = (self.next or self.fetch())[0]
-        stack, macros, defs = self.stack, self.macros, self.defs
-        while True:  # consume the sign, then the spaces after it: self.fetch(), inlined
-            tok = stack.pop() if stack else self.eof
-            if tok[0] in macros or (defs and tok[0] in defs):
-                tok = self.expand(tok)
-            if tok[0] != " ":
-                break
-        if tok[0] in self.plain and self.mode == "math":
-            self.next = None
-            return  # one symbol, as in `x^2` or `x_i`: what parse_group would find
-        self.next = tok
-        while (group := self.parse_group(name)) is not None and group.kind == "internal":
-            pass
-        if group is None:
-            text, pos = self.fetch()
-            found = "nothing" if text == "EOF" else f"`{text}`"
-            raise Fail(
-                d.MISSING_ARGUMENT,
-                pos,
-                f"`{sign}` needs something to raise or lower, found {found}",
-            )
+        return scripts_of(self, base)
 
     def parse_group(self, name: str, break_on: str | None = None) -> Node | None:
+        """A braced group, a function with its arguments, or a symbol; None if none starts here."""
         tok = self.next or self.fetch()
         text = tok[0]
         if text == "{" or text == "\\begingroup":
@@ -309,6 +233,7 @@ class Parser(Gullet):
         return result
 
     def unknown(self, tok: Tok) -> Fail:
+        """The failure for a command KaTeX does not know here, with a suggestion if any."""
         text, pos = tok
         other = self.t.text_symbols if self.mode == "math" else self.t.math_symbols
         if text in other:
@@ -319,6 +244,7 @@ class Parser(Gullet):
         return Fail(d.UNKNOWN_COMMAND, pos, f"KaTeX does not know `{text}`{hint}")
 
     def parse_function(self, break_on: str | None, name: str | None) -> Node | None:
+        """The function that is the current token, if it is one, and its arguments."""
         tok = self.fetch()
         spec = self.functions.get(tok[0])
         if spec is None:
@@ -357,6 +283,7 @@ class Parser(Gullet):
         return call(self, tok, spec, args, break_on)
 
     def parse_symbol(self) -> Node | None:
+        """The current token as a symbol of the current mode; None if it is not one."""
         text = (self.next or self.fetch())[0]
         table = self.t.math_symbols if self.mode == "math" else self.t.text_symbols
         group = table.get(text)
