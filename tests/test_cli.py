@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -224,3 +225,18 @@ def test_one_changed_file_leaves_unrelated_pages_alone(
     page.write_text("# 页\n\n## 1.注意力\n\n改过的正文。\n", encoding="utf-8")
     # a.md's ids did not change: README's own old problem is not this change's business.
     assert _run(capsys, "lint", "content/part/a.md") == (0, "", "")
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = book / "content" / "part" / "a.md"
+    before = page.stat()
+    _run(capsys, "lint")
+    # Same size, same mtime, different heading, within seconds of the cache write (git's
+    # "racy" case): the index must hash the file again rather than trust its stat.
+    page.write_text("# 页\n\n## 9.注意力\n\n正文。\n", encoding="utf-8")
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    status, out, _ = _run(capsys, "lint", "content/README.md")
+    assert "content/README.md:4:3: ANC001 anchor '_1注意力' not found" in out
+    assert status == 1

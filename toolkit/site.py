@@ -8,6 +8,7 @@ import json
 import os
 import posixpath
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -168,12 +169,13 @@ class Site:
     folders: set[str] = field(default_factory=set)
     _by_casefold: dict[str, str] = field(default_factory=dict)
     _symlinks: set[str] = field(default_factory=set)
+    _cache_written_ns: int = 0
     _fresh: set[str] = field(default_factory=set)
     """Pages whose cache entry was checked against the file in this run."""
     _ids: dict[str, PageIds] = field(default_factory=dict)
     _cache: dict[str, dict[str, object]] = field(default_factory=dict)
     _cache_dirty: bool = False
-    _first_questions: dict[str, tuple[str, QuestionRef]] | None = None
+    _first_questions: dict[str, tuple[str, list[object]]] | None = None
 
     @classmethod
     def scan(cls, root: Path, docsify_version: int = 4) -> Site:
@@ -235,28 +237,45 @@ class Site:
             return None
         if rel in self._symlinks and not safe_resolve(self.root / rel).is_relative_to(self.root):
             return None  # a symlink out of the site: never read outside the root
+        cached = self._cache.get(rel)
         try:
+            stamp = _stamp(self.root / rel)
+            if cached is not None and cached.get("stamp") == stamp and self._settled(stamp):
+                self._fresh.add(rel)  # unchanged since a run that hashed it: no need to read
+                return cached
             data = read_file(self.root / rel)
         except OSError:
             return None
         digest = hashlib.sha1(data).hexdigest()
-        cached = self._cache.get(rel)
-        if cached is None or cached.get("sha1") != digest:
+        if cached is not None and cached.get("sha1") == digest:
+            if cached.get("stamp") != stamp:
+                cached["stamp"] = stamp
+                self._cache_dirty = True
+        else:
             try:
                 doc = parse(decode(data, self.root / rel).text, self.root / rel)
             except KbError:
                 return None
             ids = page_ids(doc, rel, self.docsify_version)
             self._ids[rel] = ids
-            self._cache[rel] = {"sha1": digest, **_ids_to_json(ids)}
+            self._cache[rel] = {"sha1": digest, "stamp": stamp, **_ids_to_json(ids)}
             self._cache_dirty = True
         self._fresh.add(rel)
         return self._cache[rel]
 
-    def first_questions(self, skip: Callable[[str], bool]) -> dict[str, tuple[str, QuestionRef]]:
-        """Where each question of the book is first asked (pages in path order), once per run.
+    def _settled(self, stamp: list[int]) -> bool:
+        """The file's mtime is safely older than the cache: an edit since would show in it.
 
-        Pages for which `skip` is true (question-list pages, excluded ones) do not count.
+        As git's index does against "racy" files: a change within the same clock tick as the
+        cache write keeps size and mtime, so such files are hashed again.
+        """
+        return stamp[0] < self._cache_written_ns - 2_000_000_000
+
+    def first_place(self, key: str, skip: Callable[[str], bool]) -> tuple[str, QuestionRef] | None:
+        """Where a question (by its key) is first asked in the book, pages in path order.
+
+        The book-wide map is built once per run from the index's plain rows; pages for which
+        `skip` is true (question-list pages, excluded ones) do not count.
         """
         if self._first_questions is None:
             first: dict[str, tuple[str, list[object]]] = {}
@@ -266,10 +285,12 @@ class Site:
                 for row in rows if isinstance(rows, list) else ():
                     if isinstance(row, list) and row:
                         first.setdefault(str(row[0]), (rel, row))
-            self._first_questions = {
-                key: (rel, next(_questions_from_json([row]))) for key, (rel, row) in first.items()
-            }
-        return self._first_questions
+            self._first_questions = first
+        found = self._first_questions.get(key)
+        if found is None:
+            return None
+        refs = list(_questions_from_json([found[1]]))
+        return (found[0], refs[0]) if refs else None
 
     def deleted_pages(self) -> set[str]:
         """Pages the cache knew that are gone from disk (deleted or renamed since)."""
@@ -317,13 +338,20 @@ class Site:
             and isinstance(data.get("pages"), dict)
         ):
             self._cache = data["pages"]
+            written = data.get("written_ns")
+            self._cache_written_ns = written if isinstance(written, int) else 0
 
     def save_cache(self, path: Path) -> None:
         """Write the cache when it changed; failures only cost speed next time."""
         if not self._cache_dirty:
             return
         pages = {rel: entry for rel, entry in self._cache.items() if rel in self.files}
-        payload = {"format": _INDEX_FORMAT, "docsify": self.docsify_version, "pages": pages}
+        payload = {
+            "format": _INDEX_FORMAT,
+            "docsify": self.docsify_version,
+            "written_ns": time.time_ns(),
+            "pages": pages,
+        }
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
@@ -341,6 +369,12 @@ class Site:
             self._cache[rel] = {"sha1": digest, **_ids_to_json(ids)}
             self._cache_dirty = True
         self._fresh.add(rel)
+
+
+def _stamp(path: Path) -> list[int]:
+    """mtime (ns) and size: a cheap test that a file is unchanged (JSON keeps it as a list)."""
+    info = path.stat()
+    return [info.st_mtime_ns, info.st_size]
 
 
 def _ids_to_json(ids: PageIds) -> dict[str, object]:

@@ -239,9 +239,9 @@ def _check_duplicates(page: Page, site: Site, config: Config) -> Iterator[Findin
     own = site.ids(page.rel)
     if own is None or not own.questions:
         return
-    first = site.first_questions(lambda rel: _not_counted(site, rel, config))
     for question in own.questions:
-        earlier_page, earlier = first.get(question.key, (page.rel, question))
+        first = site.first_place(question.key, lambda rel: _not_counted(site, rel, config))
+        earlier_page, earlier = first if first is not None else (page.rel, question)
         if (earlier_page, earlier.line) == (page.rel, question.line):
             continue
         where = (
