@@ -161,3 +161,32 @@ def test_translate_refuses_a_symlink_out_of_the_repository(
     assert err.startswith(f"kb: error: {shown}: ")
     assert "outside the repository" in err
     assert tree(outside) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "error"),
+    [
+        ("fifo.md", os.mkfifo, "cannot read: not a regular file"),
+        ("bad.md", lambda p: p.write_bytes(b"# T\n\xff\n"), "2: not valid UTF-8 (byte 0xff)"),
+        ("utf16.md", lambda p: p.write_bytes("\ufeff# 标".encode("utf-16-le")), "1: UTF-16"),
+    ],
+)
+def test_translate_names_a_page_it_cannot_read_and_writes_nothing(
+    tmp_path: Path, name: str, make: object, error: str
+) -> None:
+    project = make_project(tmp_path / "project")
+    make(project / "content" / name)  # type: ignore[operator]
+    env = dict(os.environ, PYTHONPATH=str(REPO), KB_CACHE_DIR=str(tmp_path / "cache"))
+    done = subprocess.run(
+        [sys.executable, "-m", "toolkit", "translate", "--lang", "zh-Hant"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"kb: error: {project / 'content' / name}:")
+    assert error in done.stderr
+    assert not (project / "i18n" / "zh-Hant").exists()

@@ -15,6 +15,7 @@ from markdown_it.token import Token
 
 from toolkit.document import Document, SourceText, decode, encode, markdown_parser, parse
 from toolkit.errors import KbError
+from toolkit.fileio import read_file
 from toolkit.site import docsify_route
 from toolkit.slug import docsify_ids, render_marked_html
 from toolkit.translate.reassemble import assemble, render_segment
@@ -46,7 +47,7 @@ def load_page(root: Path, rel: str, terms: Terms) -> SourcePage:
     """Read, parse and segment a page of the book."""
     path = root / rel
     try:
-        data = path.read_bytes()
+        data = read_file(path)  # a FIFO named *.md would block a plain read forever
     except OSError as error:
         raise KbError(f"{path}: cannot read: {error.strerror or error}") from None
     source = decode(data, path)

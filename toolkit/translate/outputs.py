@@ -46,7 +46,9 @@ def _orphans(i18n: Path, lang: str, rels: list[str]) -> list[Path]:
     orphans = []
     for path in iter_markdown([folder]):
         rel = path.relative_to(folder).as_posix()
-        if rel not in known and recorded_source(path.read_text("utf-8", "replace")) is not None:
+        if rel in known or not path.is_file():
+            continue  # only regular files: a FIFO would block the read
+        if recorded_source(path.read_text("utf-8", "replace")) is not None:
             orphans.append(path)
     return orphans
 
