@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from bench.book import generate_book
 from toolkit.config import Config
 from toolkit.lint import Options, lint
+from toolkit.tex import clear_cache
 
 REPO = Path(__file__).resolve().parent.parent
 MARKDOWNLINT = REPO / "tests" / ".node" / "node_modules" / ".bin" / "markdownlint-cli2"
@@ -43,6 +44,7 @@ def main() -> None:
                 md.parse(path.read_text(encoding="utf-8"))
 
         def full_lint() -> None:
+            clear_cache()  # each run must check every formula again, as a new process would
             result = lint([project / "book"], config, Options(use_cache=False))
             assert not result.errors
 
