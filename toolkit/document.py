@@ -653,20 +653,43 @@ def _inline_offsets(token: Token, lines: list[str], line_starts: list[int]) -> _
     if token.map is None:
         return _Spans([], 0)
     first_line = token.map[0]
+    content_lines = token.content.split("\n")
+    # markdown-it-py strips Unicode spaces (U+3000…) that CommonMark keeps, which can drop a
+    # whole first line of a paragraph: start at the first line that holds the content.
+    for candidate in range(first_line, min(token.map[1], len(lines))):
+        if _locate(lines[candidate], content_lines[0], 0):
+            first_line = candidate
+            break
     pieces: list[tuple[int, int]] = []
     content_at = 0
-    search_from = 0
-    for number, piece in enumerate(token.content.split("\n")):
+    for number, piece in enumerate(content_lines):
         line_index = first_line + number
         if line_index >= len(lines):
             break
         source = lines[line_index]
-        column = _find_piece(source, piece, search_from if number == 0 else 0)
-        if column < 0:
-            column = len(source) - len(source.lstrip())
-        pieces.append((content_at, line_starts[line_index] + column))
+        found = _locate(source, piece, 0) or [(0, len(source) - len(source.lstrip()))]
+        pieces.extend((content_at + at, line_starts[line_index] + column) for at, column in found)
         content_at += len(piece) + 1
     return _Spans(pieces, line_starts[first_line])
+
+
+def _locate(source: str, piece: str, search_from: int) -> list[tuple[int, int]]:
+    """Where a content line sits in its source line: (offset in piece, column) runs, or [].
+
+    Usually one run; a table cell whose `\\|` markdown-it unescaped gets a run per pipe.
+    """
+    column = _find_piece(source, piece, search_from)
+    if column >= 0:
+        return [(0, column)]
+    if "|" not in piece:
+        return []
+    column = _find_piece(source, piece.replace("|", "\\|"), search_from)
+    if column < 0:
+        return []
+    runs = [(0, column)]
+    for pipes, at in enumerate(i for i, char in enumerate(piece) if char == "|"):
+        runs.append((at, column + at + pipes + 1))
+    return runs
 
 
 def _find_piece(source: str, piece: str, search_from: int) -> int:
