@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -162,23 +163,12 @@ class Document:
 
     def position(self, offset: int) -> Position:
         """1-based line and column of a character offset."""
-        index = _bisect_right(self.line_starts, offset) - 1
+        index = bisect.bisect_right(self.line_starts, offset) - 1
         return Position(index + 1, offset - self.line_starts[index] + 1, offset)
 
     def offset(self, line: int, column: int) -> int:
         """Character offset of a 1-based line and column."""
         return self.line_starts[line - 1] + column - 1
-
-
-def _bisect_right(values: Sequence[int], x: int) -> int:
-    lo, hi = 0, len(values)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if x < values[mid]:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
 
 
 # --- reading -----------------------------------------------------------------
@@ -505,7 +495,7 @@ class _Collector:
         starts = [a for a, _ in merged]
         for match in re.finditer(r"(?<!\\)\$", content):
             at = match.start()
-            index = _bisect_right(starts, at) - 1
+            index = bisect.bisect_right(starts, at) - 1
             if index >= 0 and at < merged[index][1]:
                 continue
             offset = spans.to_offset(at)
@@ -643,7 +633,7 @@ class _Spans:
     def to_offset(self, at: int) -> int:
         if not self.pieces:
             return self.fallback
-        index = max(_bisect_right(self.starts, at) - 1, 0)
+        index = max(bisect.bisect_right(self.starts, at) - 1, 0)
         content_start, doc_start = self.pieces[index]
         return doc_start + (at - content_start)
 

@@ -9,6 +9,7 @@ copied as it is. `assemble(page, identity)` gives back the source byte for byte.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -245,7 +246,7 @@ class _Builder:
                     else:
                         pending.append(value)
         flush()
-        line = _line_of(self.line_starts, to_doc(0))
+        line = bisect.bisect_right(self.line_starts, to_doc(0))
         self.segments[index] = Segment(kind, line, "".join(text), tuple(values), tuple(breaks))
         return index
 
@@ -261,7 +262,7 @@ class _Builder:
             else:
                 text.append("{{" + str(len(values)) + "}}")
                 values.append((value,))
-        line = _line_of(self.line_starts, start)
+        line = bisect.bisect_right(self.line_starts, start)
         self.segments[index] = Segment(kind, line, "".join(text), tuple(values), ())
         return index
 
@@ -310,14 +311,3 @@ class _Mapper:
                 break
             content_start, doc_start = c, d
         return doc_start + at - content_start
-
-
-def _line_of(line_starts: list[int], offset: int) -> int:
-    lo, hi = 0, len(line_starts)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if offset < line_starts[mid]:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
