@@ -22,6 +22,18 @@ def cases(family: str) -> list[Path]:
     return sorted(p for p in (FIXTURES / family).iterdir() if p.is_dir())
 
 
+def assert_expected(expected_file: Path, status: int, out: str, update: bool) -> None:
+    """Compare CLI output with its sidecar (missing = no findings); rewrite it when updating."""
+    if update:
+        if out:
+            expected_file.write_text(out, encoding="utf-8")
+        elif expected_file.exists():
+            expected_file.unlink()
+    expected = expected_file.read_text(encoding="utf-8") if expected_file.exists() else ""
+    assert out == expected
+    assert status == (1 if expected else 0)
+
+
 def _lint(
     site: Path, prefix: str, capsys: pytest.CaptureFixture[str], *extra: str
 ) -> tuple[int, str]:
@@ -45,15 +57,7 @@ def run_case(
         (site / "pyproject.toml").write_text('[tool.kb]\nroot = "."\n', encoding="utf-8")
     monkeypatch.chdir(site)
     status, out = _lint(site, prefix, capsys)
-    expected_file = case / "expected"
-    if update:
-        if out:
-            expected_file.write_text(out, encoding="utf-8")
-        elif expected_file.exists():
-            expected_file.unlink()
-    expected = expected_file.read_text(encoding="utf-8") if expected_file.exists() else ""
-    assert out == expected
-    assert status == (1 if expected else 0)
+    assert_expected(case / "expected", status, out, update)
     fixed = sorted(case.rglob("*.md.fixed"))
     if not fixed:
         return

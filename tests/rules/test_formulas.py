@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.rules.sitecases import assert_expected
 from toolkit.cli import main
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "formulas"
@@ -33,15 +34,7 @@ def test_formulas(
 ) -> None:
     monkeypatch.chdir(FIXTURES)
     status, out = _lint(case.name, capsys)
-    expected_file = case.with_suffix(".expected")
-    if update_expected:
-        if out:
-            expected_file.write_text(out, encoding="utf-8")
-        elif expected_file.exists():
-            expected_file.unlink()
-    expected = expected_file.read_text(encoding="utf-8") if expected_file.exists() else ""
-    assert out == expected
-    assert status == (1 if expected else 0)
+    assert_expected(case.with_suffix(".expected"), status, out, update_expected)
 
     fixed_file = case.with_suffix(".fixed")
     copy = tmp_path / case.name
