@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import subprocess
 import sys
@@ -66,6 +67,48 @@ class Kb:
 @pytest.fixture
 def kb(capsys: pytest.CaptureFixture[str]) -> Kb:
     return Kb(capsys)
+
+
+@pytest.fixture
+def outside(project: Path) -> Path:
+    """A secret page beside the project, the target of links and symlinks that escape."""
+    folder = project.parent / "outside"
+    folder.mkdir()
+    secret = folder / "secret.md"
+    secret.write_text("# 秘密\n\n[x](/nope.md)\n", encoding="utf-8")
+    return secret
+
+
+_AUDIT = """\
+import json, os, sys
+opened = []
+def hook(event, args):
+    if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+        opened.append(os.fsdecode(args[0]))
+sys.addaudithook(hook)
+from toolkit.cli import main
+status = main(sys.argv[2:])
+with open(sys.argv[1], "w") as out:
+    json.dump(opened, out)
+raise SystemExit(status)
+"""
+
+
+def opened_outside(project: Path, *args: str, timeout: float = 120) -> tuple[int, list[str]]:
+    """Run kb with an audit hook; the files it opened under the project's parent but not in it."""
+    log = project.parent / "opened.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _AUDIT, str(log), *args],
+        cwd=project,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    opened = [os.path.realpath(p) for p in json.loads(log.read_text())]
+    outside = [p for p in opened if p.startswith(("/etc/", str(project.parent / "outside")))]
+    return done.returncode, outside
 
 
 def run_process(

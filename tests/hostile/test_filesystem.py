@@ -8,19 +8,17 @@ rename, into the real file of a symlink inside the repository, and never outside
 from __future__ import annotations
 
 import errno
-import json
 import os
 import stat
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.hostile.conftest import (
     README_FINDING,
-    REPO,
     Kb,
     can_drop_file_capabilities,
+    opened_outside,
     run_process,
     stamps,
 )
@@ -39,49 +37,6 @@ OUTSIDE_LINKS = """\
 
 [ref]: ../../../../etc/passwd
 """
-
-_AUDIT = """\
-import json, os, sys
-opened = []
-def hook(event, args):
-    if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
-        opened.append(os.fsdecode(args[0]))
-sys.addaudithook(hook)
-from toolkit.cli import main
-status = main(sys.argv[2:])
-with open(sys.argv[1], "w") as out:
-    json.dump(opened, out)
-raise SystemExit(status)
-"""
-
-
-def _opened_outside(project: Path, *args: str) -> tuple[int, list[str]]:
-    """Run kb with an audit hook; the files it opened under the project's parent but not in it."""
-    log = project.parent / "opened.json"
-    import subprocess
-
-    done = subprocess.run(
-        [sys.executable, "-c", _AUDIT, str(log), *args],
-        cwd=project,
-        env=dict(os.environ, PYTHONPATH=str(REPO)),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert "Traceback" not in done.stderr, done.stderr
-    opened = [os.path.realpath(p) for p in json.loads(log.read_text())]
-    outside = [p for p in opened if p.startswith(("/etc/", str(project.parent / "outside")))]
-    return done.returncode, outside
-
-
-@pytest.fixture
-def outside(project: Path) -> Path:
-    """A secret page beside the project, the target of links and symlinks that escape."""
-    folder = project.parent / "outside"
-    folder.mkdir()
-    secret = folder / "secret.md"
-    secret.write_text("# 秘密\n\n[x](/nope.md)\n", encoding="utf-8")
-    return secret
 
 
 def test_links_out_of_the_site_are_findings_and_never_read(
@@ -110,7 +65,7 @@ def test_links_out_of_the_site_are_findings_and_never_read(
         f"content/escape.md:9:1: LNK005 '../../../../etc/passwd' resolves to "
         f"../../../../etc/passwd.md, {out}",
     ]
-    status, opened = _opened_outside(project, "lint", "--no-cache", "content/escape.md")
+    status, opened = opened_outside(project, "lint", "--no-cache", "content/escape.md")
     assert (status, opened) == (1, [])
 
 
@@ -127,7 +82,7 @@ def test_symlink_out_of_the_repository_is_named_and_never_read(
         f"kb: error: content/evil.md: symlink to {outside}, outside the repository; not read\n"
     )
     assert run.lines == [README_FINDING]  # the anchors into it are not checked: not read
-    status, opened = _opened_outside(project, "lint", "--no-cache")
+    status, opened = opened_outside(project, "lint", "--no-cache")
     assert (status, opened) == (2, [])
 
 
