@@ -38,8 +38,8 @@ examples:
 
 
 _TRANSLATE_EPILOG = """\
-exit status: 0 done (or mirrors current), 1 mirrors missing, stale or waiting for
-translations (each listed), 2 usage, config or I/O error.
+exit status: 0 done (or mirrors current), 1 mirrors missing, stale, waiting for
+translations or holding lines copied untranslated (each listed), 2 usage, config or I/O error.
 
 English comes from the translation memory i18n/po/en/<page>.po; only segments it lacks
 are sent to the backend. API keys come from the environment only (LIBRE_API_KEY,

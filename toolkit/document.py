@@ -276,6 +276,16 @@ MAX_NESTING = 20
 _UNPARSED = "kb_unparsed"
 
 
+def too_deep(unparsed: tuple[int, int]) -> str:
+    """How kb names the lines of `Document.unparsed`; the caller says what it did with them."""
+    first, last = unparsed
+    lines = f"line {first}" if first == last else f"lines {first}-{last}"
+    return (
+        f"lists or quotes nested too deep for the Markdown parser ({MAX_NESTING} block levels, "
+        f"about 10 nested lists): {lines}"
+    )
+
+
 def _note_skipped_tail(md: MarkdownIt) -> None:
     """Record in `env` where markdown-it drops the rest of a block nested past its limit.
 

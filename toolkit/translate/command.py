@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from toolkit.config import LANGUAGES, Config, load_config
+from toolkit.document import too_deep
 from toolkit.errors import KbError
 from toolkit.fileio import folder_lock, inside, safe_resolve
 from toolkit.site import docsify_route, iter_markdown
@@ -175,6 +176,11 @@ def _edition(
         edition.files[target] = build_mirror(
             page, translated, ids, display(target), capitalize=capitalize
         )
+        if page.doc.unparsed is not None:
+            edition.untranslated[target] = (
+                f"{display(page.path)}:{page.doc.unparsed[0]}: {too_deep(page.doc.unparsed)} "
+                f"copied untranslated into {display(target)}"
+            )
         edition.files.update(_assets(page, root, i18n / lang))
     return edition
 

@@ -25,6 +25,9 @@ class Edition:
     problems: list[Problem] = field(default_factory=list)
     incomplete: set[str] = field(default_factory=set)
     """Pages whose mirror cannot be made yet (a segment has no translation)."""
+    untranslated: dict[Path, str] = field(default_factory=dict)
+    """Mirrors holding source lines copied as they are (nested past the parser's limit, so
+    never segmented), with the message that names those lines."""
     counts: dict[str, tuple[int, int, int | None]] = field(default_factory=dict)
     """Page to (segments, translated, reviewed or None) for --status."""
     sent: int = 0
@@ -64,13 +67,20 @@ def _report_problems(editions: list[Edition]) -> int:
                 file=sys.stderr,
             )
             count += 1
+        for _mirror, message in sorted(edition.untranslated.items()):
+            print(message, file=sys.stderr)
+            count += 1
     return count
 
 
 def write_editions(
     editions: list[Edition], i18n: Path, rels: list[str], paths: Sequence[Path]
 ) -> int:
-    """Write what the editions built (all verified already); report; 0, or 1 if incomplete."""
+    """Write what the editions built (all verified already); report; 0, or 1 if incomplete.
+
+    A mirror with lines copied untranslated is still written (those lines are the source's own
+    bytes, nothing is lost), named on stderr, and makes the run exit 1.
+    """
     problems = _report_problems(editions)
     for edition in editions:
         written = unchanged = 0
@@ -130,6 +140,7 @@ def check_editions(
                         f"{display(target)}: stale: the memory, the glossary or "
                         "a linked heading changed since it was made"
                     )
+        findings.extend(message for _, message in sorted(edition.untranslated.items()))
         for path, data in sorted(edition.files.items()):
             if path.suffix != ".md" and (not path.is_file() or path.read_bytes() != data):
                 findings.append(
