@@ -1,10 +1,15 @@
-"""What `kb translate` reads: lines the Markdown parser skips are never copied silently."""
+"""What `kb translate` reads: lines the parser skips, pages and images that lead elsewhere.
+
+The rule: nothing is copied into a mirror silently untranslated; nothing outside the site root,
+and no FIFO, is read. A refused page or image stops the run before anything is written.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from tests.hostile.conftest import Kb, stamps
+from tests.hostile.conftest import Kb, opened_outside, run_process, stamps
 
 NESTED = "lists or quotes nested too deep for the Markdown parser"
 
@@ -50,3 +55,88 @@ def test_translate_nesting_just_inside_the_limit_is_clean(project: Path, kb: Kb)
     mirror = (project / "i18n" / "zh-Hant" / "deep.md").read_text(encoding="utf-8")
     assert "这" not in mirror
     assert kb("translate", "--lang", "zh-Hant", "--check").status == 0
+
+
+def test_translate_refuses_a_page_symlinked_out_of_the_site(
+    project: Path, kb: Kb, outside: Path
+) -> None:
+    (project / "content" / "evil.md").symlink_to(outside)
+    error = (
+        f"kb: error: content/evil.md: symlink to {outside}, outside the site root; "
+        "not read, kb translate writes nothing\n"
+    )
+    for args in ([], ["--check"], ["--status"]):
+        run = kb("translate", "--lang", "zh-Hant", *args)
+        assert (run.status, run.out, run.err) == (2, "", error)
+    assert not (project / "i18n" / "zh-Hant").exists()
+    for args in ([], ["--check"]):
+        assert opened_outside(project, "translate", "--lang", "zh-Hant", *args) == (2, [])
+
+
+def test_translate_refuses_an_image_symlinked_out_of_the_site(
+    project: Path, kb: Kb, outside: Path
+) -> None:
+    secret = outside.with_name("secret.png")
+    secret.write_bytes(b"\x89PNG secret")
+    (project / "content" / "img").mkdir()
+    (project / "content" / "img" / "real.png").write_bytes(b"\x89PNG real")
+    (project / "content" / "img" / "alias.png").symlink_to("real.png")
+    (project / "content" / "pic.png").symlink_to(secret)
+    page = project / "content" / "p.md"
+    page.write_text("# 图\n\n![好](img/alias.png)\n\n![坏](pic.png)\n", encoding="utf-8")
+    run = kb("translate", "--lang", "zh-Hant")
+    assert (run.status, run.out) == (2, "")
+    assert run.err == (
+        f"kb: error: content/p.md:5: links to content/pic.png, a symlink to {secret} outside "
+        "the site root; not copied, kb translate writes nothing\n"
+    )
+    assert not (project / "i18n" / "zh-Hant").exists()
+    assert opened_outside(project, "translate", "--lang", "zh-Hant") == (2, [])
+
+    page.write_text("# 图\n\n![好](img/alias.png)\n", encoding="utf-8")  # inside: copied
+    assert kb("translate", "--lang", "zh-Hant").status == 0
+    assert (project / "i18n" / "zh-Hant" / "img" / "alias.png").read_bytes() == b"\x89PNG real"
+
+
+def test_translate_refuses_a_fifo_image_without_blocking(project: Path) -> None:
+    os.mkfifo(project / "content" / "fifo.png")
+    (project / "content" / "p.md").write_text("# 图\n\n![管道](fifo.png)\n", encoding="utf-8")
+    run = run_process(["translate", "--lang", "zh-Hant"], project, timeout=60)
+    assert (run.status, run.out) == (2, "")
+    assert run.err == (
+        "kb: error: content/fifo.png: cannot read: not a regular file "
+        "(linked from content/p.md:3); kb translate writes nothing\n"
+    )
+    assert not (project / "i18n" / "zh-Hant").exists()
+
+
+def test_translate_never_reads_a_fifo_in_place_of_a_mirror(project: Path) -> None:
+    mirrors = project / "i18n" / "zh-Hant"
+    mirrors.mkdir(parents=True)
+    os.mkfifo(mirrors / "README.md")
+    os.mkfifo(mirrors / "gone.md")  # where an orphan would be
+    run = run_process(["translate", "--lang", "zh-Hant", "--check"], project, timeout=60)
+    assert (run.status, run.err) == (1, "")
+    assert run.lines == ["i18n/zh-Hant/README.md: missing (no mirror of content/README.md)"]
+    run = run_process(["translate", "--lang", "zh-Hant", "--status"], project, timeout=60)
+    assert run.status == 0 and run.lines[1].endswith("  yes")
+    run = run_process(["translate", "--lang", "zh-Hant"], project, timeout=60)
+    assert (run.status, run.lines) == (0, ["kb translate: zh-Hant: 1 written, 0 unchanged"])
+    assert (mirrors / "README.md").is_file()  # the FIFO was replaced, never read
+    assert (mirrors / "gone.md").is_fifo()  # not a mirror: left alone
+
+
+def test_translate_check_never_reads_a_mirror_symlinked_out(
+    project: Path, kb: Kb, outside: Path
+) -> None:
+    mirrors = project / "i18n" / "zh-Hant"
+    mirrors.mkdir(parents=True)
+    (mirrors / "README.md").symlink_to(outside)
+    error = (
+        f"kb: error: i18n/zh-Hant/README.md: symlink to {outside}, outside the repository; "
+        "kb translate writes nothing\n"
+    )
+    for args in (["--check"], ["--status"]):
+        run = kb("translate", "--lang", "zh-Hant", *args)
+        assert (run.status, run.out, run.err) == (2, "", error)
+        assert opened_outside(project, "translate", "--lang", "zh-Hant", *args) == (2, [])

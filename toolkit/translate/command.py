@@ -11,7 +11,7 @@ from pathlib import Path
 from toolkit.config import LANGUAGES, Config, load_config
 from toolkit.document import too_deep
 from toolkit.errors import KbError
-from toolkit.fileio import folder_lock, inside, safe_resolve
+from toolkit.fileio import folder_lock, inside, read_file, safe_resolve
 from toolkit.site import docsify_route, iter_markdown
 from toolkit.translate import BACKENDS
 from toolkit.translate.backends import Backend, settings_from
@@ -31,10 +31,11 @@ from toolkit.translate.outputs import (
 def run_translate(args: argparse.Namespace) -> int:
     """Run `kb translate` as the arguments say; 0 done, 1 missing/stale/rejected, 2 errors."""
     config = load_config(path=args.config)
+    i18n = config.project_root / config.translate.i18n
+    # --check and --status read the mirrors and the memory: not through a symlink out either.
+    _refuse_links_out(i18n, config.project_root)
     if args.check or args.status:
         return _run(args, config)
-    i18n = config.project_root / config.translate.i18n
-    _refuse_links_out(i18n, config.project_root)
 
     def waiting() -> None:
         print(f"kb translate: waiting for another kb translate on {display(i18n)}", file=sys.stderr)
@@ -59,13 +60,25 @@ def _refuse_links_out(i18n: Path, project_root: Path) -> None:
                 )
 
 
+def _refuse_pages_out(root: Path, pages: list[Path]) -> None:
+    """No page of the book is read through a symlink that leads out of the site root."""
+    for path in pages:
+        if path.is_symlink() and inside(path, root) is None:
+            raise KbError(
+                f"{display(path)}: symlink to {safe_resolve(path)}, outside the site root; "
+                "not read, kb translate writes nothing"
+            )
+
+
 def _run(args: argparse.Namespace, config: Config) -> int:
     settings = config.translate
     langs = _languages(args.lang, settings.languages)
     root = config.site_root
     i18n = config.project_root / settings.i18n
     glossary = load_glossary(config.project_root / settings.glossary)
-    rels = sorted(p.relative_to(root).as_posix() for p in iter_markdown([root]))
+    pages = iter_markdown([root])
+    _refuse_pages_out(root, pages)
+    rels = sorted(p.relative_to(root).as_posix() for p in pages)
     selected = _selected(args.paths, root, rels)
     writing = not (args.check or args.status)
     editions = []
@@ -209,7 +222,30 @@ def _assets(page: SourcePage, root: Path, mirror_root: Path) -> dict[Path, bytes
         path = route.path
         if not path or path.endswith(".md") or path.startswith("../"):
             continue
-        source = root / path
-        if source.is_file():
-            found[mirror_root / path] = source.read_bytes()
+        data = _asset(root / path, root, f"{display(page.path)}:{link.line}")
+        if data is not None:
+            found[mirror_root / path] = data
     return found
+
+
+def _asset(source: Path, root: Path, where: str) -> bytes | None:
+    """A linked file's bytes; None when there is no file to copy (lint names a missing one).
+
+    Never read through a symlink out of the site root, nor from a FIFO or a device.
+    """
+    if not os.path.lexists(source):
+        return None
+    if inside(source, root) is None:
+        raise KbError(
+            f"{where}: links to {display(source)}, a symlink to {safe_resolve(source)} outside "
+            "the site root; not copied, kb translate writes nothing"
+        )
+    try:
+        return read_file(source)
+    except (FileNotFoundError, IsADirectoryError):
+        return None  # a dangling symlink or a folder: nothing to copy, as before
+    except OSError as error:
+        raise KbError(
+            f"{display(source)}: cannot read: {error.strerror or error} (linked from {where}); "
+            "kb translate writes nothing"
+        ) from None

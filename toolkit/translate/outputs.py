@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.fileio import write_atomic
+from toolkit.fileio import read_file, write_atomic
 from toolkit.site import iter_markdown
 from toolkit.translate.english import Problem
 from toolkit.translate.mirror import recorded_source
@@ -41,6 +41,18 @@ def display(path: Path) -> str:
         return path.as_posix()
 
 
+def _current(path: Path) -> bytes | None:
+    """What a mirror or copy holds now; None when it is missing or not a regular file.
+
+    A FIFO in its place would block a plain read; the caller has already refused symlinks
+    under i18n/ that lead out of the repository.
+    """
+    try:
+        return read_file(path)
+    except OSError:
+        return None
+
+
 def _orphans(i18n: Path, lang: str, rels: list[str]) -> list[Path]:
     folder = i18n / lang
     if not folder.is_dir():
@@ -48,10 +60,10 @@ def _orphans(i18n: Path, lang: str, rels: list[str]) -> list[Path]:
     known = set(rels)
     orphans = []
     for path in iter_markdown([folder]):
-        rel = path.relative_to(folder).as_posix()
-        if rel in known or not path.is_file():
-            continue  # only regular files: a FIFO would block the read
-        if recorded_source(path.read_text("utf-8", "replace")) is not None:
+        if path.relative_to(folder).as_posix() in known:
+            continue
+        data = _current(path)
+        if data is not None and recorded_source(data.decode("utf-8", "replace")) is not None:
             orphans.append(path)
     return orphans
 
@@ -85,7 +97,7 @@ def write_editions(
     for edition in editions:
         written = unchanged = 0
         for path, data in sorted(edition.files.items()):
-            if path.is_file() and path.read_bytes() == data:
+            if _current(path) == data:
                 unchanged += 1
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,17 +133,17 @@ def check_editions(
         for rel in sorted(selected):
             target = i18n / edition.lang / rel
             source = display(root / rel)
-            if not target.is_file():
+            current = _current(target)
+            if current is None:
                 findings.append(f"{display(target)}: missing (no mirror of {source})")
                 continue
-            text = target.read_bytes().decode("utf-8", "replace")
-            recorded = recorded_source(text)
+            recorded = recorded_source(current.decode("utf-8", "replace"))
             if rel in edition.incomplete:
                 findings.append(
                     f"{display(target)}: stale: {source} has segments without a "
                     f"translation in {display(i18n / 'po' / edition.lang)}"
                 )
-            elif recorded is None or target.read_bytes() != edition.files.get(target):
+            elif recorded is None or current != edition.files.get(target):
                 expected = edition.files.get(target, b"").decode("utf-8", "replace")
                 if recorded != recorded_source(expected):
                     findings.append(f"{display(target)}: stale: made from an older {source}")
@@ -142,7 +154,7 @@ def check_editions(
                     )
         findings.extend(message for _, message in sorted(edition.untranslated.items()))
         for path, data in sorted(edition.files.items()):
-            if path.suffix != ".md" and (not path.is_file() or path.read_bytes() != data):
+            if path.suffix != ".md" and _current(path) != data:
                 findings.append(
                     f"{display(path)}: missing or out of date (a copy of a linked file)"
                 )
@@ -164,7 +176,8 @@ def print_status(editions: list[Edition], i18n: Path, fmt: str) -> int:
     for edition in editions:
         for rel, (segments, translated, reviewed) in sorted(edition.counts.items()):
             target = i18n / edition.lang / rel
-            stale = not target.is_file() or target.read_bytes() != edition.files.get(target)
+            current = _current(target)
+            stale = current is None or current != edition.files.get(target)
             rows.append(
                 {
                     "page": rel,
