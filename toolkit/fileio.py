@@ -36,6 +36,14 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def display_path(path: Path) -> str:
+    """A path as shown to the user: relative to the current folder when below it."""
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def safe_resolve(path: Path) -> Path:
     """`path.resolve()`, or the plain absolute path when a symlink loop makes that impossible."""
     try:

@@ -11,6 +11,7 @@ from pathlib import Path
 from toolkit.config import LANGUAGES, Config, load_config
 from toolkit.document import too_deep
 from toolkit.errors import KbError
+from toolkit.fileio import display_path as display
 from toolkit.fileio import folder_lock, inside, read_file, safe_resolve
 from toolkit.site import docsify_route, iter_markdown
 from toolkit.translate import BACKENDS
@@ -22,7 +23,6 @@ from toolkit.translate.mirror import SourcePage, Translate, build_mirror, id_map
 from toolkit.translate.outputs import (
     Edition,
     check_editions,
-    display,
     print_status,
     write_editions,
 )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.fileio import display_path as display
 from toolkit.fileio import read_file, write_atomic
 from toolkit.site import iter_markdown
 from toolkit.translate.english import Problem
@@ -31,14 +31,6 @@ class Edition:
     counts: dict[str, tuple[int, int, int | None]] = field(default_factory=dict)
     """Page to (segments, translated, reviewed or None) for --status."""
     sent: int = 0
-
-
-def display(path: Path) -> str:
-    """A path as shown to the user: relative to the current folder when below it."""
-    try:
-        return Path(os.path.relpath(path)).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _current(path: Path) -> bytes | None:
