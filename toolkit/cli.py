@@ -25,18 +25,6 @@ examples:
 """
 
 
-_QUESTIONS_EPILOG = """\
-exit status: 0 printed, 2 usage, config or I/O error.
-
-examples:
-  kb questions                      page:line, section, question and link of every question
-  kb questions --format json        one object per question: page, line, section, number,
-                                    question, id, link
-  kb questions --markdown > content/大模型面试题/索引.md
-                                    the index page (a question list; it passes kb lint)
-"""
-
-
 _TRANSLATE_EPILOG = """\
 exit status: 0 done (or mirrors current), 1 mirrors missing, stale, waiting for
 translations or holding lines copied untranslated (each listed), 2 usage, config or I/O error.
@@ -57,7 +45,8 @@ examples:
 
 
 _QUESTIONS_EPILOG = """\
-exit status: 0 printed, 2 usage, config or I/O error.
+exit status: 0 printed, 2 usage, config or I/O error (a page that cannot be read, or that is a
+symlink out of the site root, is named on stderr and left out; the rest is printed).
 
 examples:
   kb questions                      page:line, section, question and link of every question

@@ -7,6 +7,7 @@ import fnmatch
 import functools
 import json
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from toolkit.config import Config, load_config
 from toolkit.document import Document, decode, parse
 from toolkit.errors import KbError
+from toolkit.fileio import display_path, read_file, safe_resolve
 from toolkit.question_headings import (
     docsify_link,
     has_cjk,
@@ -112,11 +114,15 @@ def is_excluded(site: Site, rel: str, config: Config) -> bool:
 
 
 def book_questions(
-    site: Site, config: Config, current: tuple[str, Document] | None = None
+    site: Site,
+    config: Config,
+    current: tuple[str, Document] | None = None,
+    errors: list[str] | None = None,
 ) -> list[Question]:
     """Every question of the site's pages (question-list and excluded pages left out), in order.
 
-    `current` is a page already parsed in this run, used instead of its file.
+    `current` is a page already parsed in this run, used instead of its file. A page that is not
+    read (see `read_page`) is named in `errors` when given; `kb lint` names such files itself.
     """
     found: list[Question] = []
     for rel in site.pages():
@@ -126,11 +132,29 @@ def book_questions(
             found.extend(page_questions(current[1], rel, config.docsify_version))
             continue
         try:
-            data = (site.root / rel).read_bytes()
-        except OSError:
+            data = read_page(site, rel)
+        except KbError as error:
+            if errors is not None:
+                errors.append(str(error))
             continue
         found.extend(_questions_of(data, rel, config.docsify_version))
     return found
+
+
+def read_page(site: Site, rel: str) -> bytes:
+    """A page's bytes; KbError when it is a symlink out of the site root or not a regular file.
+
+    The site's heading index draws the same line: nothing outside the root is read, and a FIFO
+    named `x.md` would block a plain read forever.
+    """
+    path = site.root / rel
+    real = safe_resolve(path)
+    if not real.is_relative_to(site.root):
+        raise KbError(f"{display_path(path)}: symlink to {real}, outside the site root; not read")
+    try:
+        return read_file(path)
+    except OSError as error:
+        raise KbError(f"{display_path(path)}: cannot read: {error.strerror or error}") from None
 
 
 def group_by_page(questions: Iterable[Question]) -> dict[str, list[Question]]:
@@ -144,8 +168,8 @@ def group_by_page(questions: Iterable[Question]) -> dict[str, list[Question]]:
 def page_title(site: Site, rel: str) -> str:
     """The `#` title of a page, or its file name."""
     try:
-        doc = parse(decode((site.root / rel).read_bytes(), Path(rel)).text, Path(rel))
-    except (OSError, KbError):
+        doc = parse(decode(read_page(site, rel), Path(rel)).text, Path(rel))
+    except KbError:
         return PurePosixPath(rel).stem
     for heading in doc.headings:
         if heading.level == 1:
@@ -160,10 +184,11 @@ INDEX_TITLE = "面试题索引"
 
 
 def run_questions(args: argparse.Namespace) -> int:
-    """Print the question index of the book in the format asked for; 0 on success."""
+    """Print the question index of the book in the format asked for; 0, or 2 if a page is unread."""
     config = load_config(path=args.config)
     site = Site.scan(config.site_root, config.docsify_version)
-    questions = book_questions(site, config)
+    errors: list[str] = []
+    questions = book_questions(site, config, errors=errors)
     fmt = "markdown" if args.markdown else args.format
     if fmt == "json":
         print(render_json(questions), end="")
@@ -171,7 +196,9 @@ def run_questions(args: argparse.Namespace) -> int:
         print(render_markdown(site, questions), end="")
     else:
         print(render_table(questions), end="")
-    return 0
+    for error in errors:
+        print(f"kb: error: {error}", file=sys.stderr)
+    return 2 if errors else 0
 
 
 def render_json(questions: Sequence[Question]) -> str:
