@@ -681,6 +681,12 @@ def _locate(source: str, piece: str, search_from: int) -> list[tuple[int, int]]:
     column = _find_piece(source, piece, search_from)
     if column >= 0:
         return [(0, column)]
+    body = piece.lstrip(" ")
+    if body and body != piece:
+        # markdown-it turns a tab in a line's indent into spaces (to the next tab stop) that
+        # the source line does not have: the text after them is what sits in the line.
+        skipped = len(piece) - len(body)
+        return [(at + skipped, column) for at, column in _locate(source, body, search_from)]
     if "|" not in piece:
         return []
     column = _find_piece(source, piece.replace("|", "\\|"), search_from)

@@ -127,3 +127,43 @@ def test_control_and_odd_code_points_are_text(project: Path, kb: Kb) -> None:
     (project / "content" / "odd.md").write_text(f"# {CONTROL}\n\n{CONTROL * 100}\n", "utf-8")
     run = kb("lint")
     assert (run.status, run.lines, run.err) == (1, [README_FINDING], "")
+
+
+def test_columns_next_to_control_characters_and_tab_indents(project: Path, kb: Kb) -> None:
+    # Columns count code points; markdown-it turns a tab in a continuation line's indent into
+    # spaces, which once shifted every position on that line (and so lost its --fix).
+    lines = [
+        "# T",
+        "",
+        "## Part",
+        "\x01\x0b\x0c[a](#nope1)",
+        "- 项",
+        "\t[b](#nope2)",
+        "- 项",
+        " \t\x1f[c](#PART)",
+        "1. 项",
+        "\t\t[d](#nope4)",
+        "",
+        "> 引",
+        ">\t\x0c[e](#nope5)",
+        "",
+    ]
+    page = project / "content" / "ctl.md"
+    page.write_text("\n".join(lines), encoding="utf-8")
+    found = "not found in this page (docsify ids)"
+    expected = [
+        f"content/ctl.md:4:4: ANC001 anchor 'nope1' {found}",
+        f"content/ctl.md:6:2: ANC001 anchor 'nope2' {found}",
+        f"content/ctl.md:8:4: ANC001 anchor 'PART' {found}; did you mean 'part'?",
+        f"content/ctl.md:10:3: ANC001 anchor 'nope4' {found}",
+        f"content/ctl.md:13:4: ANC001 anchor 'nope5' {found}",
+    ]
+    run = kb("lint", "content/ctl.md")
+    assert (run.status, run.lines, run.err) == (1, expected, "")
+    for finding in expected:
+        line, column = (int(n) for n in finding.split(":")[1:3])
+        assert lines[line - 1][column - 1] == "["
+    run = kb("lint", "--fix", "content/ctl.md")
+    assert (run.status, run.err) == (1, "fixed 1 problem in content/ctl.md\n")
+    lines[7] = " \t\x1f[c](#part)"
+    assert page.read_text(encoding="utf-8") == "\n".join(lines)
