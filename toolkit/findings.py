@@ -49,6 +49,27 @@ class Finding:
         return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
 
 
+MESSAGE_VALUE_LIMIT = 200
+"""Code points of a user's value that a message quotes. The book's longest real link target
+is under 100 (a question's id in a docsify link); a 100,000-character anchor is not."""
+
+
+def clip(text: str, limit: int = MESSAGE_VALUE_LIMIT) -> str:
+    """`text` cut to `limit` code points, the last one `…`: a finding stays one readable line.
+
+    For what a rule quotes in a message; a Finding's `fix` always keeps the whole value.
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quoted(text: str, limit: int = MESSAGE_VALUE_LIMIT) -> str:
+    """A value the user wrote (target, anchor), for a message: clipped, quoted as `repr` does.
+
+    `repr` escapes control characters, which printed raw would move the terminal's cursor.
+    """
+    return repr(clip(text, limit))
+
+
 FORMATS = ("text", "json", "github", "sarif")
 
 

@@ -163,3 +163,26 @@ def test_lint_never_writes(project: Path, kb: Kb) -> None:
     run = kb("lint", "--fix")  # no fixable finding: nothing is rewritten
     assert run.status == 2 and README_FINDING in run.lines
     assert stamps(project) == before
+
+
+def test_100000_character_anchor_and_target_are_clipped_in_messages(project: Path, kb: Kb) -> None:
+    long = 100_000
+    text = (
+        f"# 长\n\n## {'X' * long}\n\n[a](#{'a' * long})\n\n[b](/{'b' * long}.md)\n\n"
+        f"[c](#{'X' * long})\n\n[d](#a%0Bb)\n"
+    )
+    page = _write(project, text)
+    run = kb("lint", "content/x.md")
+    found = "not found in this page (docsify ids)"
+    assert run.lines == [
+        f"content/x.md:5:1: ANC001 anchor '{'a' * 199}…' {found}",
+        f"content/x.md:7:1: LNK001 page {'b' * 199}… not found (link '/{'b' * 198}…')",
+        f"content/x.md:9:1: ANC001 anchor '{'X' * 199}…' {found}; did you mean '{'x' * 199}…'?",
+        f"content/x.md:11:1: ANC001 anchor 'a\\x0bb' {found}",  # escaped: no raw control
+    ]
+    assert (run.status, run.err) == (1, "")
+    assert run.seconds < 30
+    # --fix still writes the whole id, not the clipped one it printed.
+    run = kb("lint", "--fix", "content/x.md")
+    assert (run.status, run.err) == (1, "fixed 1 problem in content/x.md\n")
+    assert page.read_text(encoding="utf-8") == text.replace(f"(#{'X' * long})", f"(#{'x' * long})")

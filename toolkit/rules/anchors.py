@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 from toolkit.config import Config
-from toolkit.findings import Finding, Fix, Severity
+from toolkit.findings import Finding, Fix, Severity, clip, quoted
 from toolkit.rules import Page, Rule
 from toolkit.rules.linkroutes import RoutedLink, routed_links
 from toolkit.site import Site
@@ -54,16 +54,16 @@ def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
                 ANCHOR_TO_REPEATED_HEADING,
                 routed.link.line,
                 routed.link.column,
-                f"'{anchor}' in {target} is the id of a heading whose text repeats on that page; "
-                "adding or removing one of them changes it",
+                f"{quoted(anchor)} in {clip(target)} is the id of a heading whose text repeats "
+                "on that page; adding or removing one of them changes it",
             )
         elif routed.profile == "docsify" and anchor in ids.math:
             yield page.finding(
                 ANCHOR_TO_MATH_HEADING,
                 routed.link.line,
                 routed.link.column,
-                f"'{anchor}' in {target} is the id of a heading with math, which the id leaves "
-                "out (other math plugins do not); remove the math from the heading",
+                f"{quoted(anchor)} in {clip(target)} is the id of a heading with math, which the "
+                "id leaves out (other math plugins do not); remove the math from the heading",
             )
 
 
@@ -82,8 +82,8 @@ def _not_found(
     link = routed.link
     same = [i for i in dict.fromkeys(known) if _comparable(i) == _comparable(anchor)]
     close = same or difflib.get_close_matches(anchor, list(dict.fromkeys(known)), n=3, cutoff=0.6)
-    where = "this page" if routed.route.path is None else target
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    where = "this page" if routed.route.path is None else clip(target)
+    hint = f"; did you mean {', '.join(quoted(c) for c in close)}?" if close else ""
     fix = (
         _anchor_fix(page, link.target, link.target_start, anchor, same[0])
         if len(same) == 1
@@ -93,7 +93,7 @@ def _not_found(
         ANCHOR_NOT_FOUND,
         link.line,
         link.column,
-        f"anchor '{anchor}' not found in {where} ({routed.profile} ids){hint}",
+        f"anchor {quoted(anchor)} not found in {where} ({routed.profile} ids){hint}",
         fix,
     )
 

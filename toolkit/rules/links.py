@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from toolkit.config import Config
-from toolkit.findings import Finding, Fix, Severity
+from toolkit.findings import Finding, Fix, Severity, clip, quoted
 from toolkit.rules import Page, Rule
 from toolkit.rules.linkroutes import RoutedLink, routed_links
 from toolkit.site import Site, docsify_route, github_route
@@ -78,7 +78,7 @@ def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
                 LINK_UNENCODED,
                 link.line,
                 link.column,
-                f"target {link.target!r} holds {bad.group(0)!r}: percent-encode it "
+                f"target {quoted(link.target)} holds {bad.group(0)!r}: percent-encode it "
                 "(a space is %20, a lone % is %25)",
             )
     seen: set[tuple[int, int, str | None]] = set()
@@ -100,7 +100,7 @@ def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iter
             LINK_OUTSIDE_ROOT,
             link.line,
             link.column,
-            f"{link.target!r} resolves to {path}, outside the site root",
+            f"{quoted(link.target)} resolves to {clip(path)}, outside the site root",
         )
         return
     # A folder named `x.md` is no page: docsify's fetch of it fails like a missing file.
@@ -108,7 +108,10 @@ def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iter
         ids = site.ids(path) if path.endswith(".md") else None
         if ids is not None and ids.empty:
             yield page.finding(
-                LINK_TO_EMPTY_PAGE, link.line, link.column, f"{path} is empty: docsify shows 404"
+                LINK_TO_EMPTY_PAGE,
+                link.line,
+                link.column,
+                f"{clip(path)} is empty: docsify shows 404",
             )
         return
     folder_readme = path[: -len(".md")] + "/README.md" if path.endswith(".md") else None
@@ -122,8 +125,8 @@ def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iter
             FOLDER_WITHOUT_SLASH,
             link.line,
             link.column,
-            f"{link.target!r} names {path}, which does not exist; "
-            f"the folder needs a trailing slash to show {folder_readme}",
+            f"{quoted(link.target)} names {clip(path)}, which does not exist; "
+            f"the folder needs a trailing slash to show {clip(folder_readme)}",
             _slash_fix(page, link.target, link.target_start, routed.route.bare),
         )
         return
@@ -133,7 +136,7 @@ def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iter
             LINK_CASE_MISMATCH,
             link.line,
             link.column,
-            f"{link.target!r} names {path}, but the file is {actual}",
+            f"{quoted(link.target)} names {clip(path)}, but the file is {clip(actual)}",
         )
         return
     what = "image" if link.kind == "image" else "page" if path.endswith(".md") else "file"
@@ -141,7 +144,7 @@ def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iter
         LINK_TARGET_MISSING,
         link.line,
         link.column,
-        f"{what} {path} not found (link {link.target!r})",
+        f"{what} {clip(path)} not found (link {quoted(link.target)})",
     )
 
 
@@ -158,8 +161,8 @@ def _check_relative(page: Page, routed: RoutedLink) -> Iterator[Finding]:
             LINK_RESOLVES_DIFFERENTLY,
             link.line,
             link.column,
-            f"{link.target!r} is {docsify} in docsify but {github} on GitHub; "
-            "write it from the site root with a leading '/'",
+            f"{quoted(link.target)} is {clip(str(docsify))} in docsify but {clip(github)} on "
+            "GitHub; write it from the site root with a leading '/'",
         )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from toolkit.config import Config
 from toolkit.document import Link, ListItem
-from toolkit.findings import Finding, Fix
+from toolkit.findings import Finding, Fix, clip, quoted
 from toolkit.question_headings import docsify_link, has_cjk, question_key
 from toolkit.questions_index import Question, book_questions
 from toolkit.rules import Page, Rule
@@ -140,7 +140,7 @@ def _unresolved(site: Site, routed: RoutedLink) -> str | None:
     """Why the link does not land on an existing page and heading, or None when it does."""
     path = routed.route.path if routed.route.path is not None else routed.page
     if path not in site.files:
-        return f"page {path} does not exist"
+        return f"page {clip(path)} does not exist"
     anchor = routed.route.anchor
     if not anchor or not path.endswith(".md"):
         return None
@@ -150,7 +150,7 @@ def _unresolved(site: Site, routed: RoutedLink) -> str | None:
     known = ids.docsify if routed.profile == "docsify" else ids.github
     if anchor in known:
         return None
-    return f"{path} has no heading with the {routed.profile} id '{anchor}'"
+    return f"{clip(path)} has no heading with the {routed.profile} id {quoted(anchor)}"
 
 
 def _unresolved_finding(
@@ -171,6 +171,6 @@ def _unresolved_finding(
         ANSWER_LINK_UNRESOLVED,
         link.line,
         link.column,
-        f"answer link {link.target!r} does not resolve: {problem}{hint}",
+        f"answer link {quoted(link.target)} does not resolve: {problem}{hint}",
         fix,
     )
