@@ -19,6 +19,13 @@ TABLE = [
 ]
 
 
+def _book_with_a_secret(project: Path, outside: Path) -> None:
+    """content/q.md asks a question; content/evil.md is a symlink to a page that asks another."""
+    outside.write_text("# 秘密\n\n## 1. 秘密\n\n### 1.1 秘密问题？\n\n答。\n", encoding="utf-8")
+    (project / "content" / "q.md").write_text(QUESTION, encoding="utf-8")
+    (project / "content" / "evil.md").symlink_to(outside)
+
+
 def test_questions_names_a_fifo_page_without_blocking(project: Path) -> None:
     (project / "content" / "q.md").write_text(QUESTION, encoding="utf-8")
     os.mkfifo(project / "content" / "fifo.md")
@@ -34,9 +41,7 @@ def test_questions_names_a_fifo_page_without_blocking(project: Path) -> None:
 def test_questions_never_reads_a_page_symlinked_out_of_the_site(
     project: Path, outside: Path
 ) -> None:
-    outside.write_text("# 秘密\n\n## 1. 秘密\n\n### 1.1 秘密问题？\n\n答。\n", encoding="utf-8")
-    (project / "content" / "q.md").write_text(QUESTION, encoding="utf-8")
-    (project / "content" / "evil.md").symlink_to(outside)
+    _book_with_a_secret(project, outside)
     run = run_process(["questions"], project, timeout=60)
     assert run.status == 2
     assert run.err == (
@@ -51,9 +56,7 @@ def test_question_list_check_reads_no_fifo_and_nothing_outside(
     project: Path, outside: Path
 ) -> None:
     # An unresolved link on a question-list page makes kb lint look the question up book-wide.
-    outside.write_text("# 秘密\n\n## 1. 秘密\n\n### 1.1 秘密问题？\n\n答。\n", encoding="utf-8")
-    (project / "content" / "q.md").write_text(QUESTION, encoding="utf-8")
-    (project / "content" / "evil.md").symlink_to(outside)
+    _book_with_a_secret(project, outside)
     os.mkfifo(project / "content" / "fifo.md")
     lists = project / "content" / "大模型面试题"
     lists.mkdir()

@@ -52,22 +52,16 @@ def _refuse_links_out(i18n: Path, project_root: Path) -> None:
         raise KbError(f"{display(i18n)}: is {safe_resolve(i18n)}, outside the repository")
     for folder, dirs, names in os.walk(i18n):
         for name in (*dirs, *names):
-            path = Path(folder) / name
-            if path.is_symlink() and inside(path, project_root) is None:
-                raise KbError(
-                    f"{display(path)}: symlink to {safe_resolve(path)}, outside the repository; "
-                    "kb translate writes nothing"
-                )
+            _refuse_symlink_out(Path(folder) / name, project_root, "the repository")
 
 
-def _refuse_pages_out(root: Path, pages: list[Path]) -> None:
-    """No page of the book is read through a symlink that leads out of the site root."""
-    for path in pages:
-        if path.is_symlink() and inside(path, root) is None:
-            raise KbError(
-                f"{display(path)}: symlink to {safe_resolve(path)}, outside the site root; "
-                "not read, kb translate writes nothing"
-            )
+def _refuse_symlink_out(path: Path, root: Path, what: str) -> None:
+    """A symlink at `path` that leads out of `root` (`what` names it) stops the run."""
+    if path.is_symlink() and inside(path, root) is None:
+        raise KbError(
+            f"{display(path)}: symlink to {safe_resolve(path)}, outside {what}; "
+            "kb translate writes nothing"
+        )
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:
@@ -77,7 +71,8 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     i18n = config.project_root / settings.i18n
     glossary = load_glossary(config.project_root / settings.glossary)
     pages = iter_markdown([root])
-    _refuse_pages_out(root, pages)
+    for page in pages:  # never read a page through a symlink out of the book
+        _refuse_symlink_out(page, root, "the site root")
     rels = sorted(p.relative_to(root).as_posix() for p in pages)
     selected = _selected(args.paths, root, rels)
     writing = not (args.check or args.status)

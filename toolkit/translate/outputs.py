@@ -11,6 +11,7 @@ from pathlib import Path
 
 from toolkit.fileio import display_path as display
 from toolkit.fileio import read_file, write_atomic
+from toolkit.findings import quoted
 from toolkit.site import iter_markdown
 from toolkit.translate.english import Problem
 from toolkit.translate.mirror import recorded_source
@@ -64,10 +65,9 @@ def _report_problems(editions: list[Edition]) -> int:
     count = 0
     for edition in editions:
         for problem in edition.problems:
-            shown = problem.text.replace("\n", " ")
-            shown = shown if len(shown) <= 60 else shown[:59] + "…"
+            shown = quoted(problem.text.replace("\n", " "), 60)
             print(
-                f"{problem.rel}:{problem.line}: {edition.lang}: {problem.reason}: {shown!r}",
+                f"{problem.rel}:{problem.line}: {edition.lang}: {problem.reason}: {shown}",
                 file=sys.stderr,
             )
             count += 1
