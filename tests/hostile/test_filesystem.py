@@ -244,3 +244,16 @@ def test_unreadable_file_and_folder(project: Path) -> None:
         "kb: error: content/locked.md: cannot read: Permission denied",
     ]
     assert run.out.splitlines() == [README_FINDING]
+
+
+def test_write_atomic_replaces_a_symlink_and_never_writes_through_it(
+    project: Path, outside: Path
+) -> None:
+    # Callers refuse symlinks out of the repository first (lint --fix, relink, kb translate);
+    # should one slip through, the rename lands on the link itself, not on what it names.
+    before = outside.read_bytes()
+    link = project / "content" / "link.md"
+    link.symlink_to(outside)
+    fileio.write_atomic(link, b"# new\n")
+    assert outside.read_bytes() == before
+    assert not link.is_symlink() and link.read_bytes() == b"# new\n"
