@@ -111,14 +111,14 @@ class _Sites:
         if root not in self._sites:
             site = Site.scan(root, self.config.docsify_version)
             if self.use_cache:
-                site.load_cache(default_cache_path(root))
+                site.open_cache(default_cache_path(root))
             self._sites[root] = site
         return self._sites[root]
 
     def save(self) -> None:
         if self.use_cache:
-            for root, site in self._sites.items():
-                site.save_cache(default_cache_path(root))
+            for site in self._sites.values():
+                site.save_cache()
 
 
 def _mirror_root(path: Path, config: Config) -> Path | None:
