@@ -51,14 +51,19 @@ def read_file(path: Path) -> bytes:
     Reading a FIFO blocks until someone writes to it and `/dev/zero` never ends: a file named
     `*.md` is opened without blocking and refused unless it is a regular file.
     """
+    return read_file_stat(path)[0]
+
+
+def read_file_stat(path: Path) -> tuple[bytes, os.stat_result]:
+    """`read_file`, plus the file's status as it was opened, before the bytes were read."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(fd, "rb") as stream:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(errno.EISDIR, "is a folder")
-        if not stat.S_ISREG(mode):
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
-        return stream.read()
+        return stream.read(), info
 
 
 def inside(path: Path, root: Path) -> Path | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
@@ -58,6 +59,15 @@ class Stamp:
     size: int | None
     checked_ns: int
     """When the file was stat'ed before hashing: an mtime close to it is not trusted."""
+
+    @classmethod
+    def seen(cls, sha1: str, info: os.stat_result, checked_ns: int) -> Stamp:
+        """The stamp of bytes with this hash, read from a file with this status."""
+        return cls(sha1, info.st_mtime_ns, info.st_size, checked_ns)
+
+
+Opened = tuple[os.stat_result, int]
+"""A file's status when it was opened for reading, and `time.time_ns()` just before."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,14 +10,14 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from toolkit.document import Document, decode, parse
 from toolkit.errors import KbError
-from toolkit.fileio import read_file, safe_resolve
-from toolkit.heading_index import HeadingIndex, Row, Stamp
+from toolkit.fileio import read_file_stat, safe_resolve
+from toolkit.heading_index import HeadingIndex, Opened, Row, Stamp
 from toolkit.question_headings import is_question, plain_title, question_key, split_number
 from toolkit.slug import docsify_base_slug, docsify_ids, github_ids, heading_options
 
@@ -293,11 +293,10 @@ class Site:
         path = self.root / rel
         try:
             checked_ns = time.time_ns()  # before the stat: an edit after it is never trusted
-            info = path.stat()
-            data = read_file(path)
+            data, info = read_file_stat(path)
         except OSError:
             return None
-        stamp = Stamp(hashlib.sha1(data).hexdigest(), info.st_mtime_ns, info.st_size, checked_ns)
+        stamp = Stamp.seen(hashlib.sha1(data).hexdigest(), info, checked_ns)
         self._fresh.add(rel)
         if known is not None and known.sha1 == stamp.sha1 and rel in self.index.stamps:
             self._restamped[rel] = stamp
@@ -317,15 +316,24 @@ class Site:
         self._restamped.pop(rel, None)
         self._new_questions = None
 
-    def remember(self, rel: str, data: bytes, doc: Document) -> None:
-        """Index a page this run has read and parsed, and keep it for later runs."""
+    def remember(self, rel: str, data: bytes, doc: Document, opened: Opened | None = None) -> None:
+        """Index a page this run has read and parsed, and keep it for later runs.
+
+        `opened`: the file's status when it was opened and the time just before, so that the
+        next run can trust the page by its size and mtime; without it, it hashes it once more.
+        """
         ids = page_ids(doc, rel, self.docsify_version)
         digest = hashlib.sha1(data).hexdigest()
+        stamp = Stamp.seen(digest, *opened) if opened else Stamp(digest, None, None, 0)
         known = self._rows[rel].stamp if rel in self._rows else self.index.stamps.get(rel)
         self._ids[rel] = ids
         if known is None or known.sha1 != digest:
-            # No stat goes with bytes read earlier: the next run hashes the file once more.
-            self._store(rel, Stamp(digest, None, None, 0), ids)
+            self._store(rel, stamp, ids)
+        elif opened and known != stamp:
+            if rel in self._rows:
+                self._rows[rel] = replace(self._rows[rel], stamp=stamp)
+            else:
+                self._restamped[rel] = stamp
         self._fresh.add(rel)
 
     def _check_all(self) -> None:
