@@ -7,7 +7,6 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,6 +20,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         mode: int | None = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
         mode = None
+    import tempfile  # here, not at the top: it pulls in shutil and lzma, ~10 ms per kb start
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as stream:
@@ -58,14 +59,19 @@ def read_file(path: Path) -> bytes:
     Reading a FIFO blocks until someone writes to it and `/dev/zero` never ends: a file named
     `*.md` is opened without blocking and refused unless it is a regular file.
     """
+    return read_file_stat(path)[0]
+
+
+def read_file_stat(path: Path) -> tuple[bytes, os.stat_result]:
+    """`read_file`, plus the file's status as it was opened, before the bytes were read."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(fd, "rb") as stream:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(errno.EISDIR, "is a folder")
-        if not stat.S_ISREG(mode):
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
-        return stream.read()
+        return stream.read(), info
 
 
 def inside(path: Path, root: Path) -> Path | None:

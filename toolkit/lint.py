@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -12,7 +13,7 @@ from toolkit import suppress
 from toolkit.config import Config
 from toolkit.document import MAX_NESTING, SourceText, decode, encode, parse
 from toolkit.errors import KbError
-from toolkit.fileio import inside, read_file, safe_resolve, write_atomic
+from toolkit.fileio import inside, read_file_stat, safe_resolve, write_atomic
 from toolkit.findings import Finding, Fix
 from toolkit.relink import moved_ids, rewrite_links
 from toolkit.rules import FAMILIES, RULES_BY_CODE, Page, Rule
@@ -111,14 +112,14 @@ class _Sites:
         if root not in self._sites:
             site = Site.scan(root, self.config.docsify_version)
             if self.use_cache:
-                site.load_cache(default_cache_path(root))
+                site.open_cache(default_cache_path(root))
             self._sites[root] = site
         return self._sites[root]
 
     def save(self) -> None:
         if self.use_cache:
-            for root, site in self._sites.items():
-                site.save_cache(default_cache_path(root))
+            for site in self._sites.values():
+                site.save_cache()
 
 
 def _mirror_root(path: Path, config: Config) -> Path | None:
@@ -201,7 +202,8 @@ def _load(path: Path, sites: _Sites, config: Config, result: Result) -> _Loaded 
     try:
         if path.is_dir():
             raise KbError(f"{display}: is a folder, not a Markdown file")
-        data = read_file(path)
+        opened_ns = time.time_ns()
+        data, info = read_file_stat(path)
         source = decode(data, Path(display))
     except KbError as error:
         result.errors.append(str(error))
@@ -218,7 +220,7 @@ def _load(path: Path, sites: _Sites, config: Config, result: Result) -> _Loaded 
             f"({MAX_NESTING} block levels, about 10 nested lists): {lines} not checked"
         )
     site, rel, profiles = sites.for_file(path)
-    site.remember(rel, data, doc)
+    site.remember(rel, data, doc, (info, opened_ns))
     return _Loaded(Page(doc, rel, display, profiles), site, source, path)
 
 

@@ -4,27 +4,26 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import posixpath
 import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from toolkit.document import Document, decode, parse
 from toolkit.errors import KbError
-from toolkit.fileio import read_file, safe_resolve, write_atomic
+from toolkit.fileio import read_file_stat, safe_resolve
+from toolkit.heading_index import HeadingIndex, Opened, Row, Stamp
 from toolkit.question_headings import is_question, plain_title, question_key, split_number
 from toolkit.slug import docsify_base_slug, docsify_ids, github_ids, heading_options
 
 # An absolute URL or protocol-relative link: docsify leaves these alone (its isAbsolutePath).
 _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 _ASSET_SUFFIX = re.compile(r"\.(?!md$|html$)[A-Za-z0-9]{1,5}$")
-_INDEX_FORMAT = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,33 +168,54 @@ class Site:
     folders: set[str] = field(default_factory=set)
     _by_casefold: dict[str, str] = field(default_factory=dict)
     _symlinks: set[str] = field(default_factory=set)
-    _cache_written_ns: int = 0
+    _index: HeadingIndex | None = None
     _fresh: set[str] = field(default_factory=set)
-    """Pages whose cache entry was checked against the file in this run."""
+    """Pages whose index entry was checked against the file in this run."""
+    _all_fresh: bool = False
     _ids: dict[str, PageIds] = field(default_factory=dict)
-    _cache: dict[str, dict[str, object]] = field(default_factory=dict)
-    _cache_dirty: bool = False
-    _first_questions: dict[str, tuple[str, list[object]]] | None = None
+    _rows: dict[str, Row] = field(default_factory=dict)
+    """Entries made in this run (pages parsed anew), written to the cache at the end."""
+    _restamped: dict[str, Stamp] = field(default_factory=dict)
+    """Pages whose bytes are unchanged but whose size or mtime is new."""
+    _new_questions: dict[str, list[tuple[str, int]]] | None = None
 
     @classmethod
     def scan(cls, root: Path, docsify_version: int = 4) -> Site:
         """List the files under `root` (one walk; symlinked folders are not followed)."""
         site = cls(root=root.resolve(), docsify_version=docsify_version)
-        for folder, dirs, names in os.walk(site.root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
-            rel_folder = os.path.relpath(folder, site.root)
-            rel_folder = "" if rel_folder == "." else rel_folder.replace(os.sep, "/")
-            if rel_folder:
-                site.folders.add(rel_folder)
-            for name in names:
-                rel = f"{rel_folder}/{name}" if rel_folder else name
-                site.files.add(rel)
-                if os.path.islink(os.path.join(folder, name)):
-                    site._symlinks.add(rel)
-                site._by_casefold.setdefault(rel.casefold(), rel)
-        for rel in list(site.folders):
+        site._walk(str(site.root))
+        for rel in site.folders:
             site._by_casefold.setdefault(rel.casefold(), rel)
         return site
+
+    def _walk(self, top: str) -> None:
+        # os.scandir rather than os.walk: its entries know, without a stat each, which names
+        # are folders and which are symlinks (a pre-commit run lists the whole book). A stack,
+        # not recursion: however deep the folders go, no RecursionError.
+        pending = [(top, "")]
+        while pending:
+            folder, rel_folder = pending.pop()
+            try:
+                with os.scandir(folder) as listing:
+                    entries = list(listing)
+            except OSError:
+                continue  # an unlistable folder: its pages count as missing, as with os.walk
+            for entry in entries:
+                rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
+                try:
+                    is_folder = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    is_folder = False
+                if is_folder:
+                    if not entry.name.startswith(".") and entry.name != "node_modules":
+                        self.folders.add(rel)
+                        pending.append((entry.path, rel))
+                elif not (entry.is_symlink() and os.path.isdir(entry.path)):
+                    # (a symlinked folder is neither listed nor followed)
+                    self.files.add(rel)
+                    if entry.is_symlink():
+                        self._symlinks.add(rel)
+                    self._by_casefold.setdefault(rel.casefold(), rel)
 
     def relative(self, path: Path) -> str | None:
         """Site-relative POSIX path of a file, or None when it is outside the site."""
@@ -217,84 +237,140 @@ class Site:
 
     # Heading index -----------------------------------------------------------
 
+    @property
+    def index(self) -> HeadingIndex:
+        if self._index is None:
+            self._index = HeadingIndex(None, self.docsify_version)
+        return self._index
+
+    def open_cache(self, path: Path) -> None:
+        """Use the heading-index cache at `path` (missing or unusable: start empty)."""
+        self._index = HeadingIndex(path, self.docsify_version)
+
+    def save_cache(self) -> None:
+        """Write what this run learnt to the cache; failures only cost speed next time."""
+        self.index.save(self._rows, self._restamped, self.files)
+
     def ids(self, rel: str) -> PageIds | None:
         """Heading ids of a page, from this run, the cache, or a fresh parse."""
         if rel not in self._ids:
-            entry = self._entry(rel)
-            if entry is None:
+            if not self._check(rel):
                 return None
-            self._ids[rel] = _ids_from_json(entry)
+            if rel not in self._ids:
+                entry = self.index.entry(rel)
+                if entry is None:  # the cache went away under us: read the page after all
+                    return self._parse_page(rel)
+                self._ids[rel] = _ids_from_json(entry)
         return self._ids[rel]
 
-    def _entry(self, rel: str) -> dict[str, object] | None:
-        """A page's index entry as JSON data, checked against the file's hash once per run.
+    def _check(self, rel: str) -> bool:
+        """Make sure the index entry of a page matches the file (parsing it when it does not).
 
-        Large books keep thousands of entries: they stay plain JSON until a rule asks for more.
+        False when the page cannot be read: missing, unreadable, or a symlink out of the site.
         """
         if rel in self._fresh:
-            return self._cache[rel]
+            return True
         if rel not in self.files:
-            return None
+            return False
         if rel in self._symlinks and not safe_resolve(self.root / rel).is_relative_to(self.root):
-            return None  # a symlink out of the site: never read outside the root
-        cached = self._cache.get(rel)
+            return False  # a symlink out of the site: never read outside the root
+        known = self.index.stamps.get(rel)
         try:
-            stamp = _stamp(self.root / rel)
-            if cached is not None and cached.get("stamp") == stamp and self._settled(stamp):
+            info = os.stat(os.path.join(self.root, rel))  # not pathlib: called for every page
+            if (
+                known is not None
+                and (known.mtime_ns, known.size) == (info.st_mtime_ns, info.st_size)
+                and _settled(info.st_mtime_ns, known.checked_ns)
+            ):
                 self._fresh.add(rel)  # unchanged since a run that hashed it: no need to read
-                return cached
-            data = read_file(self.root / rel)
+                return True
+        except OSError:
+            return False
+        return self._parse_page(rel, known) is not None
+
+    def _parse_page(self, rel: str, known: Stamp | None = None) -> PageIds | None:
+        """Read and hash a page; parse it unless the cache already has these bytes."""
+        path = self.root / rel
+        try:
+            checked_ns = time.time_ns()  # before the stat: an edit after it is never trusted
+            data, info = read_file_stat(path)
         except OSError:
             return None
-        digest = hashlib.sha1(data).hexdigest()
-        if cached is not None and cached.get("sha1") == digest:
-            if cached.get("stamp") != stamp:
-                cached["stamp"] = stamp
-                self._cache_dirty = True
-        else:
-            try:
-                doc = parse(decode(data, self.root / rel).text, self.root / rel)
-            except KbError:
-                return None
-            ids = page_ids(doc, rel, self.docsify_version)
-            self._ids[rel] = ids
-            self._cache[rel] = {"sha1": digest, "stamp": stamp, **_ids_to_json(ids)}
-            self._cache_dirty = True
+        stamp = Stamp.seen(hashlib.sha1(data).hexdigest(), info, checked_ns)
         self._fresh.add(rel)
-        return self._cache[rel]
+        if known is not None and known.sha1 == stamp.sha1 and rel in self.index.stamps:
+            self._restamped[rel] = stamp
+            return self.ids(rel)
+        try:
+            doc = parse(decode(data, path).text, path)
+        except KbError:
+            self._fresh.discard(rel)
+            return None
+        ids = page_ids(doc, rel, self.docsify_version)
+        self._store(rel, stamp, ids)
+        return ids
 
-    def _settled(self, stamp: list[int]) -> bool:
-        """The file's mtime is safely older than the cache: an edit since would show in it.
+    def _store(self, rel: str, stamp: Stamp, ids: PageIds) -> None:
+        self._ids[rel] = ids
+        self._rows[rel] = Row(stamp, _ids_to_json(ids), ids.links, [q.key for q in ids.questions])
+        self._restamped.pop(rel, None)
+        self._new_questions = None
 
-        As git's index does against "racy" files: a change within the same clock tick as the
-        cache write keeps size and mtime, so such files are hashed again.
+    def remember(self, rel: str, data: bytes, doc: Document, opened: Opened | None = None) -> None:
+        """Index a page this run has read and parsed, and keep it for later runs.
+
+        `opened`: the file's status when it was opened and the time just before, so that the
+        next run can trust the page by its size and mtime; without it, it hashes it once more.
         """
-        return stamp[0] < self._cache_written_ns - 2_000_000_000
+        ids = page_ids(doc, rel, self.docsify_version)
+        digest = hashlib.sha1(data).hexdigest()
+        stamp = Stamp.seen(digest, *opened) if opened else Stamp(digest, None, None, 0)
+        known = self._rows[rel].stamp if rel in self._rows else self.index.stamps.get(rel)
+        self._ids[rel] = ids
+        if known is None or known.sha1 != digest:
+            self._store(rel, stamp, ids)
+        elif opened and known != stamp:
+            if rel in self._rows:
+                self._rows[rel] = replace(self._rows[rel], stamp=stamp)
+            else:
+                self._restamped[rel] = stamp
+        self._fresh.add(rel)
+
+    def _check_all(self) -> None:
+        """Bring every page's entry up to date: book-wide questions need all of them."""
+        if not self._all_fresh:
+            for rel in self.pages():
+                self._check(rel)
+            self._all_fresh = True
+
+    def _stored(self, rel: str) -> bool:
+        """The cache's rows for this page are current (not replaced in this run)."""
+        return rel in self._fresh and rel not in self._rows
 
     def first_place(self, key: str, skip: Callable[[str], bool]) -> tuple[str, QuestionRef] | None:
         """Where a question (by its key) is first asked in the book, pages in path order.
 
-        The book-wide map is built once per run from the index's plain rows; pages for which
-        `skip` is true (question-list pages, excluded ones) do not count.
+        Pages for which `skip` is true (question-list pages, excluded ones) do not count.
         """
-        if self._first_questions is None:
-            first: dict[str, tuple[str, list[object]]] = {}
-            for rel in self.pages():
-                entry = None if skip(rel) else self._entry(rel)
-                rows = entry.get("questions") if entry is not None else None
-                for row in rows if isinstance(rows, list) else ():
-                    if isinstance(row, list) and row:
-                        first.setdefault(str(row[0]), (rel, row))
-            self._first_questions = first
-        found = self._first_questions.get(key)
-        if found is None:
+        self._check_all()
+        if self._new_questions is None:
+            self._new_questions = {}
+            for rel, row in self._rows.items():
+                for position, question_key in enumerate(row.question_keys):
+                    self._new_questions.setdefault(question_key, []).append((rel, position))
+        stored = [(str(r), int(p)) for r, p in self.index.asked_at(key) if self._stored(str(r))]
+        places = [p for p in (*stored, *self._new_questions.get(key, ())) if not skip(p[0])]
+        if not places:
             return None
-        refs = list(_questions_from_json([found[1]]))
-        return (found[0], refs[0]) if refs else None
+        rel, position = min(places)
+        ids = self.ids(rel)
+        if ids is None or position >= len(ids.questions):
+            return None
+        return rel, ids.questions[position]
 
     def deleted_pages(self) -> set[str]:
         """Pages the cache knew that are gone from disk (deleted or renamed since)."""
-        return {rel for rel in self._cache if rel not in self.files}
+        return {rel for rel in self.index.stamps if rel not in self.files}
 
     def dependents(self, changed: set[str]) -> list[str]:
         """Pages with a link into `changed` that the change may have broken.
@@ -303,6 +379,7 @@ class Site:
         plain id there (missing, repeated, or in a math heading); no other link can have changed.
         """
 
+        @functools.cache
         def broken(target: str, anchor: str) -> bool:
             if not self.exists(target):
                 return True
@@ -314,67 +391,27 @@ class Site:
                 and (anchor not in ids.docsify or anchor in ids.repeated or anchor in ids.math)
             )
 
-        found = []
-        for rel in self.pages():
-            entry = None if rel in changed else self._entry(rel)
-            links = entry.get("links") if entry is not None else None
-            if isinstance(links, list) and any(
-                isinstance(row, list) and len(row) == 2 and row[0] in changed and broken(*row)
-                for row in links
-            ):
-                found.append(rel)
-        return found
-
-    def load_cache(self, path: Path) -> None:
-        """Read a heading-index cache written by `save_cache` (any problem: start empty)."""
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if (
-            isinstance(data, dict)
-            and data.get("format") == _INDEX_FORMAT
-            and data.get("docsify") == self.docsify_version
-            and isinstance(data.get("pages"), dict)
-        ):
-            self._cache = data["pages"]
-            written = data.get("written_ns")
-            self._cache_written_ns = written if isinstance(written, int) else 0
-
-    def save_cache(self, path: Path) -> None:
-        """Write the cache when it changed; failures only cost speed next time."""
-        if not self._cache_dirty:
-            return
-        pages = {rel: entry for rel, entry in self._cache.items() if rel in self.files}
-        payload = {
-            "format": _INDEX_FORMAT,
-            "docsify": self.docsify_version,
-            "written_ns": time.time_ns(),
-            "pages": pages,
-        }
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
-        except OSError:
-            pass
-
-    def remember(self, rel: str, data: bytes, doc: Document) -> None:
-        """Index a parsed page and keep it in the cache for later runs."""
-        ids = page_ids(doc, rel, self.docsify_version)
-        self._ids[rel] = ids
-        self._first_questions = None
-        digest = hashlib.sha1(data).hexdigest()
-        cached = self._cache.get(rel)
-        if cached is None or cached.get("sha1") != digest:
-            self._cache[rel] = {"sha1": digest, **_ids_to_json(ids)}
-            self._cache_dirty = True
-        self._fresh.add(rel)
+        self._check_all()
+        links = [(str(s), str(t), str(a)) for s, t, a in self.index.linkers(changed)]
+        links = [link for link in links if self._stored(link[0])]
+        links += [
+            (rel, target, anchor)
+            for rel, row in self._rows.items()
+            for target, anchor in row.links
+            if target in changed
+        ]
+        return sorted(
+            {src for src, target, anchor in links if src not in changed and broken(target, anchor)}
+        )
 
 
-def _stamp(path: Path) -> list[int]:
-    """mtime (ns) and size: a cheap test that a file is unchanged (JSON keeps it as a list)."""
-    info = path.stat()
-    return [info.st_mtime_ns, info.st_size]
+def _settled(mtime_ns: int, checked_ns: int) -> bool:
+    """The file's mtime is safely older than the moment it was hashed: an edit since would show.
+
+    As git's index does against "racy" files: a change within the same clock tick as the
+    hashing keeps size and mtime, so such files are hashed again.
+    """
+    return mtime_ns < checked_ns - 2_000_000_000
 
 
 def _ids_to_json(ids: PageIds) -> dict[str, object]:
@@ -429,7 +466,7 @@ def default_cache_path(site_root: Path) -> Path:
     if not os.environ.get("KB_CACHE_DIR"):
         folder = folder / "kb"
     key = hashlib.sha1(str(site_root.resolve()).encode("utf-8")).hexdigest()[:16]
-    return folder / f"headings-{key}.json"
+    return folder / f"headings-{key}.sqlite"
 
 
 def iter_markdown(paths: Iterable[Path], errors: list[str] | None = None) -> list[Path]:

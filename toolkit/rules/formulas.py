@@ -10,43 +10,79 @@ from toolkit.document import Formula, Position
 from toolkit.findings import Finding, Fix, Severity
 from toolkit.rules import Page, Rule
 from toolkit.site import Site
-from toolkit.tex import check_tex
 
 RULES = (
     Rule("MTH001", "unbalanced-braces", "A `{` is never closed, or a `}` has no `{`."),
-    Rule("MTH002", "unmatched-left-right",
-         "`\\left` without `\\right`, `\\right` without `\\left`, or `\\middle` outside them."),
-    Rule("MTH003", "unmatched-environment",
-         "`\\begin{X}` closed by `\\end{Y}`, never closed, or an `\\end` with no `\\begin`."),
+    Rule(
+        "MTH002",
+        "unmatched-left-right",
+        "`\\left` without `\\right`, `\\right` without `\\left`, or `\\middle` outside them.",
+    ),
+    Rule(
+        "MTH003",
+        "unmatched-environment",
+        "`\\begin{X}` closed by `\\end{Y}`, never closed, or an `\\end` with no `\\begin`.",
+    ),
     Rule("MTH004", "unknown-environment", "An environment KaTeX does not have."),
-    Rule("MTH005", "misplaced-alignment",
-         "`&`, `\\hline` or too many columns where the environment does not allow them."),
+    Rule(
+        "MTH005",
+        "misplaced-alignment",
+        "`&`, `\\hline` or too many columns where the environment does not allow them.",
+    ),
     Rule("MTH006", "unknown-command", "A command KaTeX does not know (often a misspelling)."),
-    Rule("MTH007", "missing-argument",
-         "A command, `^` or `_` lacks an argument (`\\frac{a}`, `x^`)."),
+    Rule(
+        "MTH007", "missing-argument", "A command, `^` or `_` lacks an argument (`\\frac{a}`, `x^`)."
+    ),
     Rule("MTH008", "double-script", "Two superscripts or two subscripts on one base (`x^2^3`)."),
-    Rule("MTH009", "invalid-argument",
-         "An argument KaTeX rejects: a delimiter, column spec, color, size or count."),
-    Rule("MTH010", "command-not-allowed-here",
-         "A command used where KaTeX forbids it (text mode, display-only, `\\limits`, `\\tag`)."),
+    Rule(
+        "MTH009",
+        "invalid-argument",
+        "An argument KaTeX rejects: a delimiter, column spec, color, size or count.",
+    ),
+    Rule(
+        "MTH010",
+        "command-not-allowed-here",
+        "A command used where KaTeX forbids it (text mode, display-only, `\\limits`, `\\tag`).",
+    ),
     Rule("MTH011", "katex-parse-error", "Any other error KaTeX's parser reports."),
-    Rule("MTH012", "full-width-in-math",
-         "Full-width punctuation, digits or letters typed inside math.", fixable=True,
-         severity=Severity.WARNING),
-    Rule("MTH013", "chinese-outside-text",
-         "Chinese characters in math outside `\\text{}`.", severity=Severity.WARNING),
-    Rule("MTH014", "unclosed-dollar",
-         "A `$` or `$$` that opens no formula: unclosed, or a currency sign."),
-    Rule("MTH015", "list-marker-in-display-math",
-         "A line of a `$$` formula starts with `- `, `* `, `+ ` or `1. `: it becomes a list."),
-    Rule("MTH016", "blank-line-in-display-math",
-         "A blank line inside a `$$` formula splits it into two paragraphs."),
-    Rule("MTH017", "pipe-in-table-math",
-         "A `|` inside math in a table row splits the cell before the math is found."),
+    Rule(
+        "MTH012",
+        "full-width-in-math",
+        "Full-width punctuation, digits or letters typed inside math.",
+        fixable=True,
+        severity=Severity.WARNING,
+    ),
+    Rule(
+        "MTH013",
+        "chinese-outside-text",
+        "Chinese characters in math outside `\\text{}`.",
+        severity=Severity.WARNING,
+    ),
+    Rule(
+        "MTH014",
+        "unclosed-dollar",
+        "A `$` or `$$` that opens no formula: unclosed, or a currency sign.",
+    ),
+    Rule(
+        "MTH015",
+        "list-marker-in-display-math",
+        "A line of a `$$` formula starts with `- `, `* `, `+ ` or `1. `: it becomes a list.",
+    ),
+    Rule(
+        "MTH016",
+        "blank-line-in-display-math",
+        "A blank line inside a `$$` formula splits it into two paragraphs.",
+    ),
+    Rule(
+        "MTH017",
+        "pipe-in-table-math",
+        "A `|` inside math in a table row splits the cell before the math is found.",
+    ),
 )
 _BY_CODE = {rule.code: rule for rule in RULES}
-UNCLOSED_DOLLAR, LIST_MARKER, BLANK_LINE, PIPE_IN_TABLE = (_BY_CODE[c] for c in (
-    "MTH014", "MTH015", "MTH016", "MTH017"))
+UNCLOSED_DOLLAR, LIST_MARKER, BLANK_LINE, PIPE_IN_TABLE = (
+    _BY_CODE[c] for c in ("MTH014", "MTH015", "MTH016", "MTH017")
+)
 
 # Lines that interrupt a Markdown paragraph as a list (an ordered list only when it starts at 1).
 _LIST_MARKER = re.compile(r"(?:[-*+]|1[.)])[ \t]+\S")
@@ -63,6 +99,9 @@ def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
 
 
 def _check_formula(page: Page, formula: Formula, lines: list[str]) -> Iterator[Finding]:
+    # Imported here: KaTeX's tables cost a pre-commit run on a page without math ~40 ms.
+    from toolkit.tex import check_tex
+
     tex = formula.tex
     for problem in check_tex(tex, formula.display):
         at = _doc_offset(page, formula, problem.offset, lines)
@@ -70,17 +109,24 @@ def _check_formula(page: Page, formula: Formula, lines: list[str]) -> Iterator[F
         lead = len(tex) - len(tex.lstrip("\n"))
         line = tex.count("\n", lead, problem.offset) + 1
         column = problem.offset - (tex.rfind("\n", 0, problem.offset) + 1) + 1
-        where = f"formula line {line}, column {column}" if "\n" in tex.strip() else (
-            f"formula column {column}")
+        where = (
+            f"formula line {line}, column {column}"
+            if "\n" in tex.strip()
+            else (f"formula column {column}")
+        )
         fix = None
-        if problem.replacement is not None and at is not None and \
-                page.doc.text[at] == tex[problem.offset]:
+        if (
+            problem.replacement is not None
+            and at is not None
+            and page.doc.text[at] == tex[problem.offset]
+        ):
             fix = Fix(at, at + 1, problem.replacement)
         yield page.finding(
             _BY_CODE[problem.code],
             pos.line if pos else formula.line,
             pos.column if pos else formula.column,
-            f"{problem.message} ({where})", fix,
+            f"{problem.message} ({where})",
+            fix,
         )
 
 
@@ -117,7 +163,9 @@ def _check_block_lines(page: Page, formula: Formula, lines: list[str]) -> Iterat
         stripped = text.strip()
         if not stripped:
             yield page.finding(
-                BLANK_LINE, number, 1,
+                BLANK_LINE,
+                number,
+                1,
                 f"blank line inside the `$$` formula opened on line {formula.line}: Markdown "
                 "ends the paragraph there, so the site shows raw TeX; remove the blank line",
             )
@@ -125,7 +173,9 @@ def _check_block_lines(page: Page, formula: Formula, lines: list[str]) -> Iterat
             marker = stripped.split()[0]
             column = len(source) - len(source.lstrip()) + 1
             yield page.finding(
-                LIST_MARKER, number, column,
+                LIST_MARKER,
+                number,
+                column,
                 f"line starts with `{marker} ` inside the `$$` formula opened on line "
                 f"{formula.line}: Markdown turns it into a list item; move `{marker}` to the end "
                 "of the previous line or write `{}" + marker + "`",
@@ -141,7 +191,9 @@ def _check_stray_dollars(page: Page, lines: list[str]) -> Iterator[Finding]:
             continue
         if any(first <= stray.line <= last for first, last in tables):
             yield page.finding(
-                PIPE_IN_TABLE, stray.line, stray.column,
+                PIPE_IN_TABLE,
+                stray.line,
+                stray.column,
                 "`$` in a table row that opens no formula: a `|` inside the math splits the "
                 "cell first; write `\\vert`, `\\mid` or `\\|` instead of `|`",
             )
@@ -153,8 +205,8 @@ def _check_stray_dollars(page: Page, lines: list[str]) -> Iterator[Finding]:
         after = doc.text[stray.offset + 1 : stray.offset + 2]
         message = (
             "`$` before a number reads as currency but the site may take it as math: write `\\$`"
-            if after.isdigit() else
-            "`$` opens no formula (no closing `$` in this paragraph): close it, or write `\\$`"
+            if after.isdigit()
+            else "`$` opens no formula (no closing `$` in this paragraph): close it, or write `\\$`"
         )
         yield page.finding(UNCLOSED_DOLLAR, stray.line, stray.column, message)
 
@@ -174,7 +226,9 @@ def _unclosed_block(page: Page, stray: Position, lines: list[str], skip: set[int
             rule = BLANK_LINE if not stripped else LIST_MARKER
             what = "a blank line" if not stripped else f"`{stripped.split()[0]} ` (a list item)"
             return page.finding(
-                rule, number, 1 if not stripped else len(text) - len(text.lstrip()) + 1,
+                rule,
+                number,
+                1 if not stripped else len(text) - len(text.lstrip()) + 1,
                 f"{what} ends the paragraph of the `$$` formula opened on line {stray.line}; "
                 "the formula is shown as raw TeX",
             )
@@ -182,8 +236,9 @@ def _unclosed_block(page: Page, stray: Position, lines: list[str], skip: set[int
             break
     if doc.text.startswith("$$$", stray.offset):
         skip.add(stray.offset + 2)
-    return page.finding(UNCLOSED_DOLLAR, stray.line, stray.column,
-                        "`$$` opens no formula: add the closing `$$`")
+    return page.finding(
+        UNCLOSED_DOLLAR, stray.line, stray.column, "`$$` opens no formula: add the closing `$$`"
+    )
 
 
 def _closing(page: Page, start: int, lines: list[str]) -> int | None:

@@ -1,0 +1,237 @@
+"""The heading-index cache of one site, kept in SQLite outside the repository.
+
+A pre-commit run lints one or two files, yet must know the ids of every page its links name,
+which pages link into it, and where else in the book its questions are asked. Re-parsing the
+book each time costs a minute; decoding one big JSON index cost a fifth of a second. SQLite
+(standard library) answers those three questions by index lookups: a run reads the small
+stamp row of each page, and the full entry only of the pages it asks about.
+
+Rows are keyed by content hash (SHA-1 of the bytes) and trusted by size and mtime the way git
+trusts its index. The file is safe to delete; any problem with it only costs speed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+FORMAT = 6
+"""Bumped whenever the rows' meaning changes: an older file is then started afresh."""
+
+_BUSY_TIMEOUT = 5.0
+"""Seconds to wait for another kb process's write (pre-commit runs hooks in parallel)."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pages (
+    rel TEXT PRIMARY KEY, sha1 TEXT NOT NULL, mtime_ns INTEGER, size INTEGER,
+    checked_ns INTEGER, entry TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS links (
+    target TEXT NOT NULL, anchor TEXT NOT NULL, src TEXT NOT NULL,
+    PRIMARY KEY (target, anchor, src)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS links_src ON links (src);
+CREATE TABLE IF NOT EXISTS questions (
+    key TEXT NOT NULL, rel TEXT NOT NULL, ord INTEGER NOT NULL,
+    PRIMARY KEY (key, rel, ord)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS questions_rel ON questions (rel);
+"""
+
+_IN_CHUNK = 500
+"""Targets per `IN (…)` query: well under SQLite's limit on bound parameters."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What the cache knows of a file without reading its entry."""
+
+    sha1: str
+    mtime_ns: int | None
+    """None when the page was indexed from bytes the run had read (no stat taken with them)."""
+    size: int | None
+    checked_ns: int
+    """When the file was stat'ed before hashing: an mtime close to it is not trusted."""
+
+    @classmethod
+    def seen(cls, sha1: str, info: os.stat_result, checked_ns: int) -> Stamp:
+        """The stamp of bytes with this hash, read from a file with this status."""
+        return cls(sha1, info.st_mtime_ns, info.st_size, checked_ns)
+
+
+Opened = tuple[os.stat_result, int]
+"""A file's status when it was opened for reading, and `time.time_ns()` just before."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One page's entry to write: its stamp, its JSON entry, and its query rows."""
+
+    stamp: Stamp
+    entry: Mapping[str, object]
+    links: Collection[tuple[str, str]]
+    """(target page, anchor) of every link to another page."""
+    question_keys: Collection[str]
+    """Keys of the page's question headings, in page order."""
+
+
+class HeadingIndex:
+    """Read access to a cache file, and one short write transaction at the end of a run."""
+
+    def __init__(self, path: Path | None, docsify_version: int) -> None:
+        self.path = path
+        self.docsify_version = docsify_version
+        self.stamps: dict[str, Stamp] = {}
+        self._db: sqlite3.Connection | None = None
+        if path is not None and path.is_file():
+            self._db = self._connect(path)
+            if self._db is not None and not self._load_stamps():
+                self.close()
+
+    # Reading -----------------------------------------------------------------------------
+
+    def entry(self, rel: str) -> dict[str, object] | None:
+        """The stored JSON entry of a page (its ids, links and questions)."""
+        rows = self._query("SELECT entry FROM pages WHERE rel = ?", (rel,))
+        for (text,) in rows:
+            with contextlib.suppress(ValueError, TypeError):
+                data = json.loads(text)
+                if isinstance(data, dict):
+                    return data
+        return None
+
+    def linkers(self, targets: Collection[str]) -> Iterator[tuple[str, str, str]]:
+        """(source page, target page, anchor) of the stored links into any of `targets`."""
+        ordered = sorted(targets)
+        for start in range(0, len(ordered), _IN_CHUNK):
+            chunk = ordered[start : start + _IN_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            yield from self._query(
+                f"SELECT src, target, anchor FROM links WHERE target IN ({marks})", chunk
+            )
+
+    def asked_at(self, key: str) -> Iterator[tuple[str, int]]:
+        """(page, position among its questions) of each stored question with this key."""
+        yield from self._query("SELECT rel, ord FROM questions WHERE key = ?", (key,))
+
+    def _query(self, sql: str, params: Collection[object]) -> list[Any]:
+        if self._db is None:
+            return []
+        try:
+            return self._db.execute(sql, tuple(params)).fetchall()
+        except sqlite3.Error:
+            self.close()  # unreadable now: the run goes on as if there were no cache
+            return []
+
+    def _load_stamps(self) -> bool:
+        assert self._db is not None
+        try:
+            meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("format") != FORMAT or meta.get("docsify") != self.docsify_version:
+                return False
+            for rel, sha1, mtime_ns, size, checked_ns in self._db.execute(
+                "SELECT rel, sha1, mtime_ns, size, checked_ns FROM pages"
+            ):
+                self.stamps[rel] = Stamp(sha1, mtime_ns, size, checked_ns or 0)
+        except sqlite3.Error:
+            self.stamps.clear()
+            return False
+        return True
+
+    # Writing -----------------------------------------------------------------------------
+
+    def save(
+        self, rows: Mapping[str, Row], restamped: Mapping[str, Stamp], pages: Collection[str]
+    ) -> None:
+        """Store new entries and stamps, and forget pages that are gone, in one transaction.
+
+        A failure (disk full, another process holding the lock too long, a damaged file) is
+        ignored: the next run simply parses more.
+        """
+        if self.path is None:
+            return
+        gone = [rel for rel in self.stamps if rel not in pages and rel not in rows]
+        if not (rows or restamped or gone) and self._db is not None:
+            return
+        with contextlib.suppress(sqlite3.Error, OSError):
+            self._write(rows, restamped, gone)
+
+    def _write(
+        self, rows: Mapping[str, Row], restamped: Mapping[str, Stamp], gone: list[str]
+    ) -> None:
+        assert self.path is not None
+        db = self._db
+        fresh_file = db is None  # missing, damaged or of another format: start afresh
+        if db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.unlink(missing_ok=True)
+            db = self._db = self._connect(self.path)
+            if db is None:
+                return
+        with db:  # one transaction: commit, or roll back on any error
+            db.execute("BEGIN IMMEDIATE")
+            if fresh_file:
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)  # not executescript: that would commit first
+                db.executemany(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                    [("format", FORMAT), ("docsify", self.docsify_version)],
+                )
+            removed = [*rows, *gone]
+            db.executemany("DELETE FROM pages WHERE rel = ?", [(r,) for r in removed])
+            db.executemany("DELETE FROM links WHERE src = ?", [(r,) for r in removed])
+            db.executemany("DELETE FROM questions WHERE rel = ?", [(r,) for r in removed])
+            db.executemany(
+                "INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (rel, *_stamp_values(row.stamp), json.dumps(row.entry, ensure_ascii=False))
+                    for rel, row in rows.items()
+                ],
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO links VALUES (?, ?, ?)",
+                [
+                    (target, anchor, rel)
+                    for rel, row in rows.items()
+                    for target, anchor in row.links
+                ],
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO questions VALUES (?, ?, ?)",
+                [
+                    (key, rel, ord)
+                    for rel, row in rows.items()
+                    for ord, key in enumerate(row.question_keys)
+                ],
+            )
+            db.executemany(
+                "UPDATE pages SET sha1 = ?, mtime_ns = ?, size = ?, checked_ns = ? WHERE rel = ?",
+                [(*_stamp_values(stamp), rel) for rel, stamp in restamped.items()],
+            )
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection | None:
+        try:
+            # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE takes
+            # the write lock up front, so two writers wait for each other instead of failing).
+            return sqlite3.connect(path, timeout=_BUSY_TIMEOUT, isolation_level=None)
+        except sqlite3.Error:
+            return None
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+
+def _stamp_values(stamp: Stamp) -> tuple[str, int | None, int | None, int]:
+    return stamp.sha1, stamp.mtime_ns, stamp.size, stamp.checked_ns
