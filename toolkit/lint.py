@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -11,9 +10,9 @@ from pathlib import Path
 
 from toolkit import suppress
 from toolkit.config import Config
-from toolkit.document import MAX_NESTING, SourceText, decode, encode, parse
+from toolkit.document import SourceText, decode, encode, parse, too_deep
 from toolkit.errors import KbError
-from toolkit.fileio import inside, read_file_stat, safe_resolve, write_atomic
+from toolkit.fileio import display_path, inside, read_file_stat, safe_resolve, write_atomic
 from toolkit.findings import Finding, Fix
 from toolkit.relink import moved_ids, rewrite_links
 from toolkit.rules import FAMILIES, RULES_BY_CODE, Page, Rule
@@ -189,14 +188,6 @@ def _symlink_out(path: Path, config: Config, result: Result) -> bool:
     return True
 
 
-def display_path(path: Path) -> str:
-    """The path shown in findings: relative to the current folder when below it."""
-    try:
-        return Path(os.path.relpath(path)).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def _load(path: Path, sites: _Sites, config: Config, result: Result) -> _Loaded | None:
     display = display_path(path)
     try:
@@ -213,12 +204,7 @@ def _load(path: Path, sites: _Sites, config: Config, result: Result) -> _Loaded 
         return None
     doc = parse(source.text, path)
     if doc.unparsed is not None:
-        first, last = doc.unparsed
-        lines = f"line {first}" if first == last else f"lines {first}-{last}"
-        result.errors.append(
-            f"{display}:{first}: lists or quotes nested too deep for the Markdown parser "
-            f"({MAX_NESTING} block levels, about 10 nested lists): {lines} not checked"
-        )
+        result.errors.append(f"{display}:{doc.unparsed[0]}: {too_deep(doc.unparsed)} not checked")
     site, rel, profiles = sites.for_file(path)
     site.remember(rel, data, doc, (info, opened_ns))
     return _Loaded(Page(doc, rel, display, profiles), site, source, path)
