@@ -1,4 +1,4 @@
-"""The committed English and Traditional Chinese editions: complete, reviewed, clean, reproducible."""
+"""The committed English and Traditional Chinese editions: complete, reviewed, clean, reproduced."""
 
 from __future__ import annotations
 
@@ -112,13 +112,19 @@ def test_offline_regeneration_is_byte_identical(
     capsys.readouterr()
     assert status == 0
     for edition in ("en", "zh-Hant"):
-        ours = {p.relative_to(clone / "i18n" / edition): p.read_bytes()
-                for p in (clone / "i18n" / edition).rglob("*") if p.is_file()}
-        committed = {p.relative_to(REPO / "i18n" / edition): p.read_bytes()
-                     for p in (REPO / "i18n" / edition).rglob("*") if p.is_file()}
+        ours = {
+            p.relative_to(clone / "i18n" / edition): p.read_bytes()
+            for p in (clone / "i18n" / edition).rglob("*")
+            if p.is_file()
+        }
+        committed = {
+            p.relative_to(REPO / "i18n" / edition): p.read_bytes()
+            for p in (REPO / "i18n" / edition).rglob("*")
+            if p.is_file()
+        }
         assert ours.keys() == committed.keys()
         different = [str(k) for k in ours if ours[k] != committed[k]]
         assert not different, different
-    assert {p.relative_to(clone): p.read_bytes() for p in (clone / "i18n" / "po").rglob("*.po")} == {
-        p.relative_to(REPO): p.read_bytes() for p in (REPO / "i18n" / "po").rglob("*.po")
-    }
+    assert {
+        p.relative_to(clone): p.read_bytes() for p in (clone / "i18n" / "po").rglob("*.po")
+    } == {p.relative_to(REPO): p.read_bytes() for p in (REPO / "i18n" / "po").rglob("*.po")}

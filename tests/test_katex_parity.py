@@ -18,8 +18,15 @@ DATA = TESTS / "data" / "formulas.txt"
 ORACLE = TESTS / "node" / "katex_oracle.js"
 
 MUTATION_KINDS = (
-    "brace-removed", "brace-added", "command-misspelt", "right-dropped", "left-dropped",
-    "environment-renamed", "full-width", "script-doubled", "ampersand-outside",
+    "brace-removed",
+    "brace-added",
+    "command-misspelt",
+    "right-dropped",
+    "left-dropped",
+    "environment-renamed",
+    "full-width",
+    "script-doubled",
+    "ampersand-outside",
 )
 
 
@@ -35,7 +42,7 @@ def load_formulas(path: Path = DATA) -> list[tuple[str, bool]]:
 
 
 def _remove_at(tex: str, at: int, length: int = 1) -> str:
-    return tex[:at] + tex[at + length:]
+    return tex[:at] + tex[at + length :]
 
 
 def mutations(tex: str, rng: random.Random) -> list[tuple[str, str]]:
@@ -53,40 +60,51 @@ def mutations(tex: str, rng: random.Random) -> list[tuple[str, str]]:
         i = rng.randrange(len(name) - 1)
         how = rng.choice(("swap", "double", "drop"))
         if how == "swap":
-            new = name[:i] + name[i + 1] + name[i] + name[i + 2:]
+            new = name[:i] + name[i + 1] + name[i] + name[i + 2 :]
         elif how == "double":
             new = name[:i] + name[i] + name[i:]
         else:
-            new = name[:i] + name[i + 1:]
-        out.append(("command-misspelt", tex[: m.start(1)] + new + tex[m.end(1):]))
+            new = name[:i] + name[i + 1 :]
+        out.append(("command-misspelt", tex[: m.start(1)] + new + tex[m.end(1) :]))
     rights = list(re.finditer(r"\\right(\\[a-zA-Z]+|\\.|.)", tex))
     if rights:
         m = rng.choice(rights)
-        out.append(("right-dropped", tex[: m.start()] + tex[m.end():]))
+        out.append(("right-dropped", tex[: m.start()] + tex[m.end() :]))
     lefts = list(re.finditer(r"\\left(\\[a-zA-Z]+|\\.|.)", tex))
     if lefts:
         m = rng.choice(lefts)
-        out.append(("left-dropped", tex[: m.start()] + tex[m.end():]))
+        out.append(("left-dropped", tex[: m.start()] + tex[m.end() :]))
     for side in ("begin", "end"):
         names = list(re.finditer(rf"\\{side}\{{([a-zA-Z*]+)\}}", tex))
         if names:
             m = rng.choice(names)
-            other = rng.choice(["matrix", "bmatrix", "aligned", "cases", "align", "array",
-                                "pmatrix", m.group(1) + "s", m.group(1).rstrip("*")])
+            other = rng.choice(
+                [
+                    "matrix",
+                    "bmatrix",
+                    "aligned",
+                    "cases",
+                    "align",
+                    "array",
+                    "pmatrix",
+                    m.group(1) + "s",
+                    m.group(1).rstrip("*"),
+                ]
+            )
             if other == m.group(1):
                 other += "x"
-            out.append(("environment-renamed", tex[: m.start(1)] + other + tex[m.end(1):]))
+            out.append(("environment-renamed", tex[: m.start(1)] + other + tex[m.end(1) :]))
     plain = [i for i, c in enumerate(tex) if c in "(),:;=+" and (i == 0 or tex[i - 1] != "\\")]
     if plain:
         at = rng.choice(plain)
         full = chr(ord(tex[at]) + 0xFEE0)
-        out.append(("full-width", tex[:at] + full + tex[at + 1:]))
+        out.append(("full-width", tex[:at] + full + tex[at + 1 :]))
     else:
         out.append(("full-width", tex + "，"))
     scripts = [m for m in re.finditer(r"(?<!\\)[\^_](\{[^{}]*\}|\\?[a-zA-Z0-9])", tex)]
     if scripts:
         m = rng.choice(scripts)
-        out.append(("script-doubled", tex[: m.end()] + tex[m.start()] + "2" + tex[m.end():]))
+        out.append(("script-doubled", tex[: m.end()] + tex[m.start()] + "2" + tex[m.end() :]))
     if "&" not in tex:
         words = [m.start() for m in re.finditer(r" ", tex)]
         if words:
@@ -108,8 +126,14 @@ def build_cases() -> list[tuple[str, str, bool]]:
 def run_oracle(node_modules: Path, cases: list[tuple[str, bool]]) -> dict[str, object]:
     """Render every `(tex, display)` with the real KaTeX in one Node process."""
     payload = json.dumps([{"tex": tex, "display": display} for tex, display in cases])
-    done = subprocess.run(["node", str(ORACLE), str(node_modules)], input=payload,
-                          capture_output=True, text=True, check=True, timeout=300)
+    done = subprocess.run(
+        ["node", str(ORACLE), str(node_modules)],
+        input=payload,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
     result: dict[str, object] = json.loads(done.stdout)
     return result
 
@@ -138,17 +162,23 @@ def test_checker_agrees_with_katex(node_modules: Path, capsys: pytest.CaptureFix
         else:
             extra[kind] += 1
             misses.append(f"  extra  [{kind}] {tex!r}: {check_tex(tex, display)}")
-    lines = [f"KaTeX {oracle['version']} parity ({len(cases)} formulas)",
-             f"{'kind':22} {'cases':>6} {'agree':>6} {'rate':>8} {'KaTeX fails, we ok':>19}"
-             f" {'KaTeX ok, we fail':>18}"]
+    lines = [
+        f"KaTeX {oracle['version']} parity ({len(cases)} formulas)",
+        f"{'kind':22} {'cases':>6} {'agree':>6} {'rate':>8} {'KaTeX fails, we ok':>19}"
+        f" {'KaTeX ok, we fail':>18}",
+    ]
     for kind in ("original", *MUTATION_KINDS):
         n = total[kind]
-        lines.append(f"{kind:22} {n:6d} {agree[kind]:6d} {agree[kind] / max(n, 1):8.2%} "
-                     f"{missed[kind]:19d} {extra[kind]:18d}")
+        lines.append(
+            f"{kind:22} {n:6d} {agree[kind]:6d} {agree[kind] / max(n, 1):8.2%} "
+            f"{missed[kind]:19d} {extra[kind]:18d}"
+        )
     n_all = sum(total.values())
-    lines.append(f"{'all':22} {n_all:6d} {sum(agree.values()):6d} "
-                 f"{sum(agree.values()) / n_all:8.2%} {sum(missed.values()):19d} "
-                 f"{sum(extra.values()):18d}")
+    lines.append(
+        f"{'all':22} {n_all:6d} {sum(agree.values()):6d} "
+        f"{sum(agree.values()) / n_all:8.2%} {sum(missed.values()):19d} "
+        f"{sum(extra.values()):18d}"
+    )
     with capsys.disabled():
         print("\n" + "\n".join(lines + misses[:40]))
     originals = [r for (kind, _, _), r in zip(cases, results, strict=True) if kind == "original"]
