@@ -157,8 +157,10 @@ def build_parser() -> argparse.ArgumentParser:
         "edition with its own copy of the book's index.html and the book's _navbar.md "
         "(the language switch). A missing edition is left out and named on stderr. OUT is "
         "created, or replaced only when an earlier build-site wrote it (it holds "
-        ".kb-build-site); any other non-empty folder is refused.",
-        epilog="exit status: 0 built, 2 usage, config or I/O error.\n\n"
+        ".kb-build-site); any other non-empty folder is refused. A file that is a symlink "
+        "to outside the repository is never copied into the site (it is named on stderr).",
+        epilog="exit status: 0 built, 1 built but files were left out (symlinks out of the "
+        "repository), 2 usage, config or I/O error.\n\n"
         "example:\n  kb build-site site        then publish site/ (it has .nojekyll)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

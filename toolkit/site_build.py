@@ -20,6 +20,7 @@ from typing import Any
 from toolkit import __version__
 from toolkit.config import Config
 from toolkit.errors import KbError
+from toolkit.fileio import display_path, inside, safe_resolve
 
 MARKER = ".kb-build-site"
 """File that marks a folder written by `kb build-site` (only such a folder is ever replaced)."""
@@ -64,6 +65,8 @@ class BuildResult:
     built: tuple[Edition, ...]
     missing: tuple[tuple[Edition, Path], ...]
     """Editions whose source folder does not exist, with that folder."""
+    refused: tuple[str, ...] = ()
+    """Files left out because they are symlinks to outside the repository, one line each."""
 
 
 def edition_index(html: str, edition: Edition, path: Path) -> str:
@@ -94,19 +97,19 @@ def build_site(out: Path, config: Config) -> BuildResult:
     html = index.read_text(encoding="utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    copier = _Copier(config.project_root, skip=(out, staging))
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; a web server must read the site
         for edition, source in sources:
             if edition not in built:
                 continue
             target = staging / edition.folder
-            _copy_tree(source, target, skip=(out, staging))
+            copier.tree(source, target)
             if source != book:
                 # Images and other assets of the book serve every edition unless translated.
-                _copy_tree(book, target, skip=(out, staging), only_missing=True, markdown=False)
+                copier.tree(book, target, only_missing=True, markdown=False)
             for name in _SHARED:
-                if (book / name).is_file():
-                    shutil.copyfile(book / name, target / name)
+                copier.file(book / name, target / name)
             (target / "index.html").write_text(
                 edition_index(html, edition, index), encoding="utf-8"
             )
@@ -118,7 +121,7 @@ def build_site(out: Path, config: Config) -> BuildResult:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return BuildResult(out, built, missing)
+    return BuildResult(out, built, missing, tuple(dict.fromkeys(copier.refused)))
 
 
 def _check_out(out: Path, book: Path) -> None:
@@ -152,35 +155,51 @@ def _replace(staging: Path, out: Path) -> None:
         staging.rename(out)
 
 
-def _copy_tree(
-    source: Path,
-    target: Path,
-    *,
-    skip: tuple[Path, ...],
-    only_missing: bool = False,
-    markdown: bool = True,
-) -> None:
-    """Copy the visible files under `source` (no dot folders, no node_modules)."""
-    skipped = {p.resolve() for p in skip}
-    for folder, dirs, names in os.walk(source):
-        here = Path(folder)
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not d.startswith(".") and d != "node_modules" and (here / d).resolve() not in skipped
-        )
-        destination = target / here.relative_to(source)
-        for name in sorted(names):
-            if name.startswith(".") or (not markdown and name.endswith(".md")):
-                continue
-            file = here / name
-            if not file.is_file():
-                continue
-            copy = destination / name
-            if only_missing and copy.exists():
-                continue
-            destination.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(file, copy)
+class _Copier:
+    """Copies the book's visible files into the build, never anything from outside the repository.
+
+    The build is published: a page or image that is a symlink to, say, `~/.ssh/id_rsa` must not
+    end up on the web. Such files are left out and named in `refused`.
+    """
+
+    def __init__(self, repository: Path, skip: tuple[Path, ...]) -> None:
+        self.repository = repository
+        self.skipped = {p.resolve() for p in skip}
+        self.refused: list[str] = []
+
+    def tree(
+        self, source: Path, target: Path, *, only_missing: bool = False, markdown: bool = True
+    ) -> None:
+        """Copy the visible files under `source` (no dot folders, no node_modules)."""
+        for folder, dirs, names in os.walk(source):
+            here = Path(folder)
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if not d.startswith(".")
+                and d != "node_modules"
+                and (here / d).resolve() not in self.skipped
+            )
+            destination = target / here.relative_to(source)
+            for name in sorted(names):
+                if name.startswith(".") or (not markdown and name.endswith(".md")):
+                    continue
+                if only_missing and (destination / name).exists():
+                    continue
+                self.file(here / name, destination / name)
+
+    def file(self, source: Path, copy: Path) -> None:
+        """Copy one regular file (FIFOs, devices and dangling symlinks are not files to copy)."""
+        if not source.is_file():
+            return
+        if source.is_symlink() and inside(source, self.repository) is None:
+            self.refused.append(
+                f"{display_path(source)}: symlink to {safe_resolve(source)}, outside the "
+                "repository; not copied"
+            )
+            return
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, copy)
 
 
 def run_build_site(out: Path, config: Config) -> int:
@@ -192,9 +211,11 @@ def run_build_site(out: Path, config: Config) -> int:
             "is not built; `kb translate` writes it",
             file=sys.stderr,
         )
+    for line in result.refused:
+        print(f"kb: warning: {line}", file=sys.stderr)
     names = ", ".join(f"{e.code} at {e.url_path}" for e in result.built)
     print(f"built {names} into {result.out}", file=sys.stderr)
-    return 0
+    return 1 if result.refused else 0
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -251,6 +272,8 @@ def run_serve(port: int, config: Config) -> int:
         result = build_site(out, config)
         for edition, source in result.missing:
             print(f"kb: note: {source} does not exist: no {edition.code} edition", file=sys.stderr)
+        for line in result.refused:
+            print(f"kb: warning: {line}", file=sys.stderr)
         server = make_server(out, port)
         url = f"http://127.0.0.1:{server.server_address[1]}/"
         print(f"Serving the book at {url} (Ctrl-C to stop)", flush=True)

@@ -85,6 +85,27 @@ def test_a_missing_mirror_is_left_out_and_named(
     assert "i18n/en does not exist" in err and "en edition" in err
 
 
+def test_symlinks_out_of_the_repository_are_never_published(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(tmp_path, mirrors=("en",))
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private key\n", encoding="utf-8")
+    book = project / "content"
+    (book / "part" / "leak.png").symlink_to(secret)
+    (book / "leak.md").symlink_to(secret)
+    (book / "part" / "inside.png").symlink_to(book / "part" / "figure.png")  # stays inside
+    out = tmp_path / "site"
+    status, err = _build(project, out, capsys)
+    assert status == 1
+    assert err.count("outside the repository; not copied") == 2  # once each, though / and /en/
+    assert "content/part/leak.png: symlink to" in err and "content/leak.md: symlink to" in err
+    published = [p for p in out.rglob("*") if p.is_file()]
+    assert all(b"private key" not in p.read_bytes() for p in published)
+    assert (out / "part" / "inside.png").read_bytes() == b"\x89PNG"
+    assert (out / "en" / "part" / "inside.png").read_bytes() == b"\x89PNG"
+
+
 def test_a_folder_not_made_by_build_site_is_never_replaced(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
