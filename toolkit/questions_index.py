@@ -88,12 +88,12 @@ def page_questions(doc: Document, rel: str, docsify_version: int = 4) -> list[Qu
 
 
 @functools.lru_cache(maxsize=512)
-def _questions_of(data: bytes, rel: str, docsify_version: int) -> tuple[Question, ...]:
-    """Parse a page's bytes once per content (pages are re-read for every page checked)."""
-    try:
-        doc = parse(decode(data, Path(rel)).text, Path(rel))
-    except KbError:
-        return ()
+def _questions_of(data: bytes, rel: str, shown: str, docsify_version: int) -> tuple[Question, ...]:
+    """Parse a page's bytes once per content (pages are re-read for every page checked).
+
+    KbError (naming the page as `shown`) when the bytes are not UTF-8 text.
+    """
+    doc = parse(decode(data, Path(shown)).text, Path(rel))
     return tuple(page_questions(doc, rel, docsify_version))
 
 
@@ -122,7 +122,8 @@ def book_questions(
     """Every question of the site's pages (question-list and excluded pages left out), in order.
 
     `current` is a page already parsed in this run, used instead of its file. A page that is not
-    read (see `read_page`) is named in `errors` when given; `kb lint` names such files itself.
+    read (see `read_page`) or is not UTF-8 text is named in `errors` when given; `kb lint` names
+    such files itself.
     """
     found: list[Question] = []
     for rel in site.pages():
@@ -131,13 +132,12 @@ def book_questions(
         if current is not None and current[0] == rel:
             found.extend(page_questions(current[1], rel, config.docsify_version))
             continue
+        shown = display_path(site.root / rel)
         try:
-            data = read_page(site, rel)
+            found.extend(_questions_of(read_page(site, rel), rel, shown, config.docsify_version))
         except KbError as error:
             if errors is not None:
                 errors.append(str(error))
-            continue
-        found.extend(_questions_of(data, rel, config.docsify_version))
     return found
 
 

@@ -72,3 +72,12 @@ def test_question_list_check_reads_no_fifo_and_nothing_outside(
         "q.md has no heading with the docsify id 'nope'"  # no "answers it at evil.md:5"
     )
     assert opened_outside(project, "lint", "--no-cache", timeout=60) == (2, [])
+
+
+def test_questions_names_a_page_that_is_not_utf8(project: Path) -> None:
+    (project / "content" / "q.md").write_text(QUESTION, encoding="utf-8")
+    (project / "content" / "u16.md").write_text("# 秘密\n\n### 1.1 问题？\n", encoding="utf-16")
+    run = run_process(["questions"], project, timeout=60)
+    assert run.status == 2
+    assert run.err == "kb: error: content/u16.md:1: UTF-16 encoded; save it as UTF-8\n"
+    assert run.lines == TABLE
