@@ -26,7 +26,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 from toolkit import __version__
 from toolkit.document import Link
 from toolkit.fileio import write_atomic
-from toolkit.findings import Finding
+from toolkit.findings import Finding, clip
 from toolkit.rules import Page
 from toolkit.rules.links import EXTERNAL_LINK_BROKEN
 from toolkit.site import default_cache_path
@@ -141,7 +141,10 @@ def check_external_links(
         )
     findings = {
         use.page.finding(
-            EXTERNAL_LINK_BROKEN, use.link.line, use.link.column, f"{use.shown}: {outcome.detail}"
+            EXTERNAL_LINK_BROKEN,
+            use.link.line,
+            use.link.column,
+            f"{clip(use.shown)}: {outcome.detail}",
         )
         for url, url_uses in uses.items()
         if (outcome := outcomes.get(url)) is not None and not outcome.ok

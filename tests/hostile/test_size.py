@@ -186,3 +186,16 @@ def test_100000_character_anchor_and_target_are_clipped_in_messages(project: Pat
     run = kb("lint", "--fix", "content/x.md")
     assert (run.status, run.err) == (1, "fixed 1 problem in content/x.md\n")
     assert page.read_text(encoding="utf-8") == text.replace(f"(#{'X' * long})", f"(#{'x' * long})")
+
+
+def test_100000_character_questions_are_clipped_in_messages(project: Path, kb: Kb) -> None:
+    question = "为" * 100_000 + "？"
+    _write(project, f"# 长\n\n## 1. 节\n\n### 1.1 {question}\n\n答。\n\n### 1.2 {question}\n")
+    run = kb("lint", "--select", "QST", "content/x.md")
+    clipped = "为" * 199 + "…"
+    assert run.lines == [
+        f"content/x.md:9:5: QST005 question '1.2 {clipped[:-5]}…' has no answer before the end "
+        "of the page",
+        f"content/x.md:9:5: QST006 question '{clipped}' is already asked at line 5 "
+        f"('{clipped}'): keep one answer and link to it",
+    ]

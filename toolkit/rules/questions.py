@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from toolkit.config import Config
 from toolkit.document import Document, Heading
-from toolkit.findings import Finding, Fix, Severity
+from toolkit.findings import Finding, Fix, Severity, clip
 from toolkit.question_headings import (
     HeadingParts,
     has_cjk,
@@ -118,7 +118,7 @@ def _check_emphasis(page: Page, head: _Head) -> Iterator[Finding]:
         HEADING_EMPHASIS,
         head.heading.line,
         head.heading.column,
-        f"{kind} wraps the whole heading '{plain_title(head.heading)}': headings are bold "
+        f"{kind} wraps the whole heading '{clip(plain_title(head.heading))}': headings are bold "
         "already; drop the markers",
         fix,
     )
@@ -231,7 +231,7 @@ def _check_answers(page: Page) -> Iterator[Finding]:
                 QUESTION_WITHOUT_ANSWER,
                 heading.line,
                 heading.column,
-                f"question '{plain_title(heading)}' has no answer before {where}",
+                f"question '{clip(plain_title(heading))}' has no answer before {where}",
             )
 
 
@@ -251,8 +251,8 @@ def _check_duplicates(page: Page, site: Site, config: Config) -> Iterator[Findin
             DUPLICATE_QUESTION,
             question.line,
             question.column,
-            f"question '{question.text}' is already asked at {where} "
-            f"('{earlier.text}'): keep one answer and link to it",
+            f"question '{clip(question.text)}' is already asked at {where} "
+            f"('{clip(earlier.text)}'): keep one answer and link to it",
         )
 
 
