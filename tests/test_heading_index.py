@@ -116,6 +116,10 @@ def test_a_cache_of_another_format_is_started_afresh(book: Path) -> None:
     page.write_text(page.read_text("utf-8").replace("## 1.注意力", "## 1.改名"), "utf-8")
     status, out, _ = _kb(book, "lint", "content/p00.md")
     assert status == 1 and "ANC001 anchor '_1注意力' not found in p01.md" in out
+    with sqlite3.connect(cache) as db:  # emptied and filled again, in place
+        assert dict(db.execute("SELECT key, value FROM meta"))["format"] == FORMAT
+        entries = [json.loads(e) for (e,) in db.execute("SELECT entry FROM pages")]
+        assert len(entries) == PAGES and all("github" in e for e in entries)
 
 
 def test_an_unusable_cache_folder_only_costs_speed(book: Path) -> None:
@@ -157,3 +161,20 @@ def test_parallel_runs_share_one_cache(book: Path) -> None:
     page.write_text(page.read_text("utf-8").replace("## 7.注意力", "## 7.改名"), "utf-8")
     status, out, opened = _kb(book, "lint", "content/p07.md")
     assert status == 1 and out.startswith("content/p06.md:5:3: ANC001")
+
+
+def test_a_python_without_sqlite_lints_without_the_cache(book: Path) -> None:
+    page = book / "content" / "p03.md"
+    page.write_text(page.read_text("utf-8").replace("## 3.注意力", "## 3.改名"), "utf-8")
+    no_sqlite = "import sys; sys.modules['sqlite3'] = None; from toolkit.cli import main; "
+    done = subprocess.run(
+        [sys.executable, "-c", no_sqlite + "sys.exit(main(['lint', 'content/p03.md']))"],
+        cwd=book,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (done.returncode, done.stderr) == (1, "")
+    assert done.stdout.startswith("content/p02.md:5:3: ANC001 anchor '_3注意力' not found")
+    assert not (book / ".cache").exists()

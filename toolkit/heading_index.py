@@ -15,11 +15,17 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sqlite3
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+try:
+    import sqlite3
+except ImportError:  # a Python built without SQLite (pyenv without libsqlite3-dev): no cache
+    HAVE_SQLITE = False
+else:
+    HAVE_SQLITE = True
 
 FORMAT = 6
 """Bumped whenever the rows' meaning changes: an older file is then started afresh."""
@@ -44,6 +50,8 @@ CREATE TABLE IF NOT EXISTS questions (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS questions_rel ON questions (rel);
 """
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 _IN_CHUNK = 500
 """Targets per `IN (…)` query: well under SQLite's limit on bound parameters."""
@@ -86,12 +94,12 @@ class HeadingIndex:
     """Read access to a cache file, and one short write transaction at the end of a run."""
 
     def __init__(self, path: Path | None, docsify_version: int) -> None:
-        self.path = path
+        self.path = path if HAVE_SQLITE else None
         self.docsify_version = docsify_version
         self.stamps: dict[str, Stamp] = {}
         self._db: sqlite3.Connection | None = None
-        if path is not None and path.is_file():
-            self._db = self._connect(path)
+        if self.path is not None and self.path.is_file():
+            self._db = self._connect(self.path)
             if self._db is not None and not self._load_stamps():
                 self.close()
 
@@ -166,25 +174,13 @@ class HeadingIndex:
     def _write(
         self, rows: Mapping[str, Row], restamped: Mapping[str, Stamp], gone: list[str]
     ) -> None:
-        assert self.path is not None
-        db = self._db
-        fresh_file = db is None  # missing, damaged or of another format: start afresh
+        db = self._db or self._open_for_writing()
         if db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.unlink(missing_ok=True)
-            db = self._db = self._connect(self.path)
-            if db is None:
-                return
+            return
         with db:  # one transaction: commit, or roll back on any error
             db.execute("BEGIN IMMEDIATE")
-            if fresh_file:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        db.execute(statement)  # not executescript: that would commit first
-                db.executemany(
-                    "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                    [("format", FORMAT), ("docsify", self.docsify_version)],
-                )
+            if not self._current(db):  # new, emptied, or written by another kb version
+                self._reset(db)
             removed = [*rows, *gone]
             db.executemany("DELETE FROM pages WHERE rel = ?", [(r,) for r in removed])
             db.executemany("DELETE FROM links WHERE src = ?", [(r,) for r in removed])
@@ -216,6 +212,45 @@ class HeadingIndex:
                 "UPDATE pages SET sha1 = ?, mtime_ns = ?, size = ?, checked_ns = ? WHERE rel = ?",
                 [(*_stamp_values(stamp), rel) for rel, stamp in restamped.items()],
             )
+
+    def _open_for_writing(self) -> sqlite3.Connection | None:
+        """Connect to the cache file, first removing it if it is not an SQLite file at all.
+
+        Never remove or rename a real SQLite file: another kb process may be writing it, and
+        two files under one name would share one `-journal`, which corrupts them. A file
+        without SQLite's header cannot be open as a database anywhere, so it can go.
+        """
+        assert self.path is not None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with self.path.open("rb") as stream:
+                header = stream.read(len(_SQLITE_HEADER))
+        except FileNotFoundError:
+            header = b""
+        if header and header != _SQLITE_HEADER:
+            self.path.unlink(missing_ok=True)
+        self._db = self._connect(self.path)
+        return self._db
+
+    def _current(self, db: sqlite3.Connection) -> bool:
+        """The file holds this format's tables, for this docsify version."""
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.OperationalError:  # no such table: a new or empty file
+            return False
+        return meta.get("format") == FORMAT and meta.get("docsify") == self.docsify_version
+
+    def _reset(self, db: sqlite3.Connection) -> None:
+        """Empty the file and create this format's tables (inside the caller's transaction)."""
+        for table in ("links", "questions", "pages", "meta"):
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)  # not executescript: that would commit first
+        db.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [("format", FORMAT), ("docsify", self.docsify_version)],
+        )
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection | None:
