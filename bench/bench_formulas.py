@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import random
-import subprocess
 import time
 from pathlib import Path
 
 from tests.conftest import install_node_packages
-from tests.test_katex_parity import ORACLE, load_formulas, mutations
+from tests.test_katex_parity import load_formulas, mutations, run_oracle
 from toolkit.tex import check_tex, clear_cache
 
 COUNT = 10_000
@@ -36,20 +34,13 @@ def _ours(cases: list[tuple[str, bool]]) -> tuple[float, int]:
 
 
 def _katex(cases: list[tuple[str, bool]], node_modules: Path) -> tuple[float, float, int]:
-    payload = json.dumps([{"tex": tex, "display": display} for tex, display in cases])
     start = time.perf_counter()
-    done = subprocess.run(
-        ["node", str(ORACLE), str(node_modules)],
-        input=payload,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=600,
-    )
+    result = run_oracle(node_modules, cases)
     wall = time.perf_counter() - start
-    result = json.loads(done.stdout)
-    errors = sum(not r["ok"] for r in result["results"])
-    return float(result["ms"]) / 1000, wall, errors
+    results = result["results"]
+    assert isinstance(results, list)
+    errors = sum(not r["ok"] for r in results)
+    return float(str(result["ms"])) / 1000, wall, errors
 
 
 def main() -> None:
