@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.utils
 import itertools
 import json
 import re
@@ -16,7 +15,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
-from datetime import UTC
 from http import HTTPStatus
 from http.client import HTTPException, RemoteDisconnected
 from pathlib import Path
@@ -27,6 +25,7 @@ from toolkit import __version__
 from toolkit.document import Link
 from toolkit.fileio import write_atomic
 from toolkit.findings import Finding, clip
+from toolkit.retry_after import retry_after
 from toolkit.rules import Page
 from toolkit.rules.links import EXTERNAL_LINK_BROKEN
 from toolkit.site import default_cache_path
@@ -383,20 +382,8 @@ def _describe(error: BaseException, timeout: float) -> str:
 
 def parse_retry_after(value: str | None, cap: float) -> float | None:
     """Seconds a Retry-After header asks for (seconds or an HTTP date), at most `cap`."""
-    if not value or not value.strip():
-        return None
-    value = value.strip()
-    if value.isdigit():
-        seconds = float(value)
-    else:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = when.timestamp() - time.time()
-    return min(max(seconds, 0.0), cap)
+    seconds = retry_after(value)
+    return None if seconds is None else min(seconds, cap)
 
 
 # Cache -------------------------------------------------------------------------------------

@@ -11,9 +11,10 @@ import pytest
 from tests.translate.conftest import GLOSSARY
 from toolkit.config import TranslateConfig, load_config
 from toolkit.errors import KbError
+from toolkit.retry_after import retry_after
 from toolkit.translate.backends import Backend, BackendSettings, settings_from
 from toolkit.translate.glossary import load_glossary
-from toolkit.translate.limits import join_chunks, retry_after, split_text
+from toolkit.translate.limits import join_chunks, split_text
 
 
 def test_retry_after_seconds_and_dates() -> None:

@@ -23,8 +23,9 @@ import requests
 
 from toolkit.config import TranslateConfig
 from toolkit.errors import KbError
+from toolkit.retry_after import retry_after
 from toolkit.translate import BACKENDS
-from toolkit.translate.limits import LIMITS, join_chunks, retry_after, split_text
+from toolkit.translate.limits import LIMITS, join_chunks, split_text
 
 _CLASSES = {
     "google": ("deep_translator.google", "GoogleTranslator"),

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import email.utils
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；.!?;])|(?<=\n)")
 
@@ -27,22 +25,6 @@ LIMITS = {
     "mymemory": Limits(480, 1),
     "chatgpt": Limits(4000, 2),
 }
-
-
-def retry_after(value: str | None) -> float | None:
-    """Seconds a `Retry-After` header asks for (delta seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def split_text(text: str, limit: int) -> list[str]:
