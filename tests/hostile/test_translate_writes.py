@@ -14,7 +14,8 @@ from pathlib import Path
 import polib  # type: ignore[import-untyped]
 import pytest
 
-from tests.translate.conftest import REPO, SECRET, make_project, tree
+from tests.hostile.conftest import run_process
+from tests.translate.conftest import SECRET, make_project, process_env, tree
 from tests.translate.fakelibre import FakeLibre
 from toolkit import fileio
 from toolkit.cli import main
@@ -31,17 +32,10 @@ def slow() -> Iterator[FakeLibre]:
 
 
 def _spawn(project: Path, server: FakeLibre, *paths: str) -> subprocess.Popen[str]:
-    env = dict(
-        os.environ,
-        KB_TRANSLATE_URL=server.url,
-        LIBRE_API_KEY=SECRET,
-        KB_CACHE_DIR=str(project / ".cache"),
-        PYTHONPATH=str(REPO),
-    )
     return subprocess.Popen(
         [sys.executable, "-m", "toolkit", "translate", "--lang", "en", "--no-progress", *paths],
         cwd=project,
-        env=env,
+        env=process_env(project, server),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -176,17 +170,8 @@ def test_translate_names_a_page_it_cannot_read_and_writes_nothing(
 ) -> None:
     project = make_project(tmp_path / "project")
     make(project / "content" / name)  # type: ignore[operator]
-    env = dict(os.environ, PYTHONPATH=str(REPO), KB_CACHE_DIR=str(tmp_path / "cache"))
-    done = subprocess.run(
-        [sys.executable, "-m", "toolkit", "translate", "--lang", "zh-Hant"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert "Traceback" not in done.stderr
-    assert done.returncode == 2
-    assert done.stderr.startswith(f"kb: error: {project / 'content' / name}:")
-    assert error in done.stderr
+    run = run_process(["translate", "--lang", "zh-Hant"], project)  # no Traceback, asserted
+    assert run.status == 2
+    assert run.err.startswith(f"kb: error: {project / 'content' / name}:")
+    assert error in run.err
     assert not (project / "i18n" / "zh-Hant").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,17 @@ retries = 3
 backoff = 0.05
 concurrency = 2
 """
+
+
+def process_env(project: Path, server: FakeLibre) -> dict[str, str]:
+    """Environment for `python -m toolkit translate` as a separate process against `server`."""
+    return dict(
+        os.environ,
+        KB_TRANSLATE_URL=server.url,
+        LIBRE_API_KEY=SECRET,
+        KB_CACHE_DIR=str(project / ".cache"),
+        PYTHONPATH=str(REPO),
+    )
 
 
 def make_project(folder: Path) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.translate.conftest import REPO, SECRET, make_project, tree
+from tests.translate.conftest import make_project, process_env, tree
 from tests.translate.fakelibre import FakeLibre
 
 
@@ -25,14 +24,9 @@ def slow() -> Iterator[FakeLibre]:
 
 
 def _command(project: Path, server: FakeLibre) -> tuple[list[str], dict[str, str]]:
-    env = dict(
-        os.environ,
-        KB_TRANSLATE_URL=server.url,
-        LIBRE_API_KEY=SECRET,
-        KB_CACHE_DIR=str(project / ".cache"),
-        PYTHONPATH=str(REPO),
+    return [sys.executable, "-m", "toolkit", "translate", "--lang", "en"], process_env(
+        project, server
     )
-    return [sys.executable, "-m", "toolkit", "translate", "--lang", "en"], env
 
 
 def test_sigkill_then_rerun_equals_an_uninterrupted_run(tmp_path: Path, slow: FakeLibre) -> None:
