@@ -30,7 +30,7 @@ from toolkit.translate.outputs import (
 
 def run_translate(args: argparse.Namespace) -> int:
     """Run `kb translate` as the arguments say; 0 done, 1 missing/stale/rejected, 2 errors."""
-    config = load_config(path=args.config)
+    config = load_config(path=args.config, root=args.root)
     i18n = config.project_root / config.translate.i18n
     # --check and --status read the mirrors and the memory: not through a symlink out either.
     _refuse_links_out(i18n, config.project_root)
