@@ -16,7 +16,7 @@ from toolkit.fileio import display_path, inside, read_file_stat, safe_resolve, w
 from toolkit.findings import Finding, Fix
 from toolkit.relink import moved_ids, rewrite_links
 from toolkit.rules import FAMILIES, RULES_BY_CODE, Page, Rule
-from toolkit.site import Site, default_cache_path, iter_markdown
+from toolkit.site import Site, default_cache_path, iter_markdown, scan_site
 
 ALL_RULES: dict[str, Rule] = {**RULES_BY_CODE, **{r.code: r for r in suppress.RULES}}
 
@@ -110,13 +110,9 @@ class _Sites:
 
     def _site(self, root: Path, github_only: bool = False) -> Site:
         if root not in self._sites:
-            info = self.config.site
             # Files outside the docsify site are read as GitHub shows them: its math is not
             # KaTeX, so formulas there are not judged.
-            math = "none" if github_only else info.math
-            site = Site.scan(
-                root, info.docsify_version, math=math, katex_version=info.katex_version
-            )
+            site = scan_site(self.config.site, root, "none" if github_only else None)
             if self.use_cache:
                 site.open_cache(default_cache_path(root))
             self._sites[root] = site

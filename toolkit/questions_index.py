@@ -26,7 +26,7 @@ from toolkit.question_headings import (
     split_heading,
     split_number,
 )
-from toolkit.site import Site
+from toolkit.site import Site, scan_site
 from toolkit.slug import docsify_ids
 
 
@@ -190,10 +190,7 @@ INDEX_TITLE = "面试题索引"
 def run_questions(args: argparse.Namespace) -> int:
     """Print the question index of the book in the format asked for; 0, or 2 if a page is unread."""
     config = load_config(path=args.config, root=args.root)
-    info = config.site
-    site = Site.scan(
-        info.root, info.docsify_version, math=info.math, katex_version=info.katex_version
-    )
+    site = scan_site(config.site)
     errors: list[str] = []
     questions = book_questions(site, config, errors=errors)
     fmt = "markdown" if args.markdown else args.format

@@ -13,7 +13,7 @@ from toolkit.errors import KbError
 from toolkit.fileio import inside, read_file, write_atomic
 from toolkit.rules import Page
 from toolkit.rules.linkroutes import routed_links
-from toolkit.site import Site
+from toolkit.site import Router, Site
 from toolkit.slug import docsify_ids, github_ids
 
 # What a bare anchor may not hold inside a link target (the link rules' LNK004).
@@ -78,7 +78,7 @@ def rewrite_links(site: Site, target: str, moves: Moves, profiles: tuple[str, ..
         if not any(old in unquote(source.text) for old in old_ids):
             continue
         doc = parse(source.text, path, site.math)
-        edits = _edits(Page(doc, rel, rel, profiles), target, moves)
+        edits = _edits(Page(doc, rel, rel, profiles), target, moves, site.router)
         if not edits:
             continue
         if source.newline is None:
@@ -96,9 +96,9 @@ def rewrite_links(site: Site, target: str, moves: Moves, profiles: tuple[str, ..
     return done
 
 
-def _edits(page: Page, target: str, moves: Moves) -> list[tuple[int, int, str]]:
+def _edits(page: Page, target: str, moves: Moves, router: Router) -> list[tuple[int, int, str]]:
     edits: dict[int, tuple[int, int, str]] = {}
-    for routed in routed_links(page):
+    for routed in routed_links(page, router):
         link = routed.link
         anchor = routed.route.anchor
         page_of_link = routed.route.path if routed.route.path is not None else routed.page

@@ -19,12 +19,11 @@ from toolkit.errors import KbError
 from toolkit.fileio import read_file_stat, safe_resolve
 from toolkit.heading_index import HeadingIndex, Opened, Row, Stamp
 from toolkit.question_headings import is_question, plain_title, question_key, split_number
-from toolkit.site_info import CURRENT_KATEX
+from toolkit.site_info import CURRENT_KATEX, SiteInfo
 from toolkit.slug import docsify_base_slug, docsify_ids, github_ids, heading_options
 
 # An absolute URL or protocol-relative link: docsify leaves these alone (its isAbsolutePath).
 _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
-_ASSET_SUFFIX = re.compile(r"\.(?!md$|html$)[A-Za-z0-9]{1,5}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,33 +47,121 @@ def _split(target: str) -> tuple[str, str, str]:
     return unquote(parts.path), parts.query, unquote(parts.fragment)
 
 
+@dataclass(frozen=True, slots=True)
+class Router:
+    """The `window.$docsify` settings that decide where a Markdown link lands."""
+
+    relative_path: bool = False
+    alias: tuple[tuple[str, str], ...] = ()
+    ext: str = ".md"
+    homepage: str = "README.md"
+
+    def file_of(self, route: str) -> str:
+        """The file docsify fetches for a route (its router's getFile, without basePath)."""
+        for _ in range(len(self.alias) + 1):  # docsify re-applies aliases until none matches
+            changed = _apply_alias(route, self.alias)
+            if changed == route:
+                break
+            route = changed
+        if route.endswith((self.ext, ".html")):
+            file = route
+        elif route.endswith("/"):
+            file = f"{route}README{self.ext}"
+        else:
+            file = route + self.ext
+        if file == f"/README{self.ext}":
+            file = "/" + self.homepage.lstrip("/")
+        return file
+
+
+DOCSIFY_DEFAULTS = Router()
+
+
+def _apply_alias(route: str, alias: tuple[tuple[str, str], ...]) -> str:
+    for pattern, target in alias:
+        try:
+            compiled = _alias_pattern(pattern)
+        except re.error:
+            continue
+        if compiled.fullmatch(route):
+            return compiled.sub(_js_replacement(target), route, count=1)
+    return route
+
+
+@functools.lru_cache(maxsize=256)
+def _alias_pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _js_replacement(target: str) -> str:
+    """A JavaScript replacement string (`$1`) as Python's (`\\1`)."""
+    return re.sub(r"\$(\d)", r"\\\1", target.replace("\\", "\\\\"))
+
+
 @functools.lru_cache(maxsize=65536)
-def docsify_route(target: str, page: str, *, image: bool = False, html: bool = False) -> Route:
-    """Resolve a link on `page` (site-relative) the way docsify 4 does (relativePath: false)."""
+def docsify_route(
+    target: str,
+    page: str,
+    *,
+    image: bool = False,
+    html: bool = False,
+    router: Router = DOCSIFY_DEFAULTS,
+) -> Route:
+    """Resolve a link on `page` (site-relative) the way docsify 4's compiler and the browser do.
+
+    Markdown links become docsify routes (docsify's `toURL`, then the file its router
+    fetches); images load from the page's folder, even with a leading `/` (docsify 4 joins
+    them to the page's folder); raw-HTML `src`/`href` load from index.html's folder.
+    """
     if _EXTERNAL.match(target):
         return Route(None, None, external=True)
-    if target.startswith("#/"):
-        target = target[1:]
-    elif target.startswith("#"):
-        return Route(None, unquote(target[1:]) or None)
-    path, query, fragment = _split(target)
-    anchor = fragment or (parse_qs(query).get("id", [None])[0] if query else None)
+    if html:
+        return _document_route(target)
+    if ":" in target or "//" in target:
+        return _document_route(target)  # docsify leaves these alone (isAbsolutePath)
+    if image:
+        path, _query, _fragment = _split(target)
+        joined = posixpath.join(posixpath.dirname(page), path.lstrip("/"))
+        return Route(_normalise(joined), None, bare=path)
+    if target.startswith("#"):
+        # docsify reads `#…` as this page's `?id=…`, `#/a/b` included: it never changes page.
+        first = target[1:].split("&")[0]
+        return Route(None, unquote(first.split("=")[0]) or None)
+    if target == router.homepage:
+        target = "README"
+    written, hash_sign, fragment = target.partition("#")
+    path, _, query = written.partition("?")
+    anchor = unquote(fragment) if hash_sign else _query_id(query)
+    path = unquote(path)
     if not path:
         return Route(None, anchor)
-    if image and not path.startswith("/"):
-        # docsify resolves images from the page's folder, links from the site root.
-        path = posixpath.join(posixpath.dirname(page), path)
-    base = path.lstrip("/")
-    folder = path.endswith("/") or path == "/"
-    if html or image or _ASSET_SUFFIX.search(base):
-        resolved = base
-    elif folder:
-        resolved = base + "README.md"
-    elif base.endswith((".md", ".html")):
-        resolved = base
+    route = re.sub(r"\.md$", "", path)
+    if router.relative_path and not route.startswith("/"):
+        route = posixpath.join("/" + posixpath.dirname(page), route)
     else:
-        resolved = base + ".md"
-    return Route(_normalise(resolved), anchor, folder_route=folder, bare=path)
+        route = "/" + route.lstrip("/")
+    file = router.file_of(route)
+    return Route(_normalise(file.lstrip("/")), anchor, folder_route=route.endswith("/"), bare=path)
+
+
+def _query_id(query: str) -> str | None:
+    return parse_qs(query).get("id", [None])[0] if query else None
+
+
+def _document_route(target: str) -> Route:
+    """A URL the browser resolves against index.html's folder (raw HTML, `:ignore` links).
+
+    `#/a/b` is a docsify route all the same: the router reads it from the address bar.
+    """
+    if target.startswith("#/"):
+        return docsify_route(target[1:], "")
+    if target.startswith("#"):
+        return Route(None, unquote(target[1:]) or None)
+    path, query, fragment = _split(target)
+    anchor = fragment or _query_id(query)
+    if not path:
+        return Route(None, anchor)
+    return Route(_normalise(path.lstrip("/")), anchor, folder_route=path.endswith("/"), bare=path)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -126,7 +213,9 @@ class QuestionRef:
     text: str
 
 
-def page_ids(doc: Document, rel: str, docsify_version: int = 4) -> PageIds:
+def page_ids(
+    doc: Document, rel: str, docsify_version: int = 4, router: Router = DOCSIFY_DEFAULTS
+) -> PageIds:
     """Compute a page's heading ids in every profile, and the pages it links to."""
     titles = [heading_options(h.html) for h in doc.headings]
     bases = [docsify_base_slug(t.custom_id or t.title, docsify_version) for t in titles]
@@ -135,7 +224,7 @@ def page_ids(doc: Document, rel: str, docsify_version: int = 4) -> PageIds:
     links = set()
     for link in doc.links:
         if link.kind in ("inline", "reference"):
-            route = docsify_route(link.target, rel)
+            route = docsify_route(link.target, rel, router=router)
             if route.path is not None:
                 links.add((route.path, route.anchor or ""))
     return PageIds(
@@ -169,6 +258,7 @@ class Site:
     """The math plugin whose rules find formulas on this site (see `site_info.SiteInfo.math`)."""
     katex_version: str | None = CURRENT_KATEX
     """The KaTeX release the site renders formulas with (None: not KaTeX)."""
+    router: Router = DOCSIFY_DEFAULTS
     files: set[str] = field(default_factory=set)
     folders: set[str] = field(default_factory=set)
     _by_casefold: dict[str, str] = field(default_factory=dict)
@@ -192,9 +282,10 @@ class Site:
         *,
         math: str = "kb",
         katex_version: str | None = CURRENT_KATEX,
+        router: Router = DOCSIFY_DEFAULTS,
     ) -> Site:
         """List the files under `root` (one walk; symlinked folders are not followed)."""
-        site = cls(root.resolve(), docsify_version, math, katex_version)
+        site = cls(root.resolve(), docsify_version, math, katex_version, router)
         site._walk(str(site.root))
         for rel in site.folders:
             site._by_casefold.setdefault(rel.casefold(), rel)
@@ -318,7 +409,7 @@ class Site:
         except KbError:
             self._fresh.discard(rel)
             return None
-        ids = page_ids(doc, rel, self.docsify_version)
+        ids = page_ids(doc, rel, self.docsify_version, self.router)
         self._store(rel, stamp, ids)
         return ids
 
@@ -334,7 +425,7 @@ class Site:
         `opened`: the file's status when it was opened and the time just before, so that the
         next run can trust the page by its size and mtime; without it, it hashes it once more.
         """
-        ids = page_ids(doc, rel, self.docsify_version)
+        ids = page_ids(doc, rel, self.docsify_version, self.router)
         digest = hashlib.sha1(data).hexdigest()
         stamp = Stamp.seen(digest, *opened) if opened else Stamp(digest, None, None, 0)
         known = self._rows[rel].stamp if rel in self._rows else self.index.stamps.get(rel)
@@ -501,3 +592,19 @@ def iter_markdown(paths: Iterable[Path], errors: list[str] | None = None) -> lis
         else:
             found.append(path)
     return found
+
+
+def site_router(info: SiteInfo) -> Router:
+    """The router settings of a site as its index.html (and the settings) describe it."""
+    return Router(info.relative_path, info.alias, info.ext, info.homepage)
+
+
+def scan_site(info: SiteInfo, root: Path | None = None, math: str | None = None) -> Site:
+    """List a site described by `info` (at `root` when it is a mirror of it elsewhere)."""
+    return Site.scan(
+        root or info.root,
+        info.docsify_version,
+        math=math or info.math,
+        katex_version=info.katex_version,
+        router=site_router(info),
+    )

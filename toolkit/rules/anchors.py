@@ -36,7 +36,7 @@ RULES = (ANCHOR_NOT_FOUND, ANCHOR_TO_REPEATED_HEADING, ANCHOR_TO_MATH_HEADING)
 
 def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
     """Check the anchors of every internal link on the page."""
-    for routed in routed_links(page):
+    for routed in routed_links(page, site.router):
         anchor = routed.route.anchor
         if not anchor:
             continue
@@ -84,6 +84,12 @@ def _not_found(
     close = same or difflib.get_close_matches(anchor, list(dict.fromkeys(known)), n=3, cutoff=0.6)
     where = "this page" if routed.route.path is None else clip(target)
     hint = f"; did you mean {', '.join(quoted(c) for c in close)}?" if close else ""
+    if routed.profile == "docsify" and link.target.startswith("#/") and link.kind != "html":
+        # docsify 4 turns a Markdown `#/a` into this page's `?id=/a`: the link never leaves.
+        hint = (
+            f"; docsify reads a Markdown link {quoted(link.target)} as a heading id of this "
+            f"page, so it never opens another page: write {quoted(link.target[1:])}"
+        )
     fix = (
         _anchor_fix(page, link.target, link.target_start, anchor, same[0])
         if len(same) == 1

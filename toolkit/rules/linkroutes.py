@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from toolkit.document import Link
 from toolkit.rules import Page
-from toolkit.site import Route, docsify_route, github_route
+from toolkit.site import DOCSIFY_DEFAULTS, Route, Router, docsify_route, github_route
 
 # docsify link options live in the title: `[x](a.md ':ignore')`.
 _IGNORE_OPTION = re.compile(r"(?:^|\s):ignore\b")
+_DISABLED_OPTION = re.compile(r"(?:^|\s):disabled\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,7 @@ class RoutedLink:
     """Site-relative path of the page the link is on."""
 
 
-def routed_links(page: Page) -> Iterator[RoutedLink]:
+def routed_links(page: Page, router: Router = DOCSIFY_DEFAULTS) -> Iterator[RoutedLink]:
     """Every internal, non-empty link of the page under every active profile."""
     here = page.rel
     for link in page.doc.links:
@@ -33,11 +34,20 @@ def routed_links(page: Page) -> Iterator[RoutedLink]:
             continue
         for profile in page.profiles:
             if profile == "docsify":
-                if link.kind != "html" and _IGNORE_OPTION.search(link.title):
-                    continue
+                if link.kind != "html" and _DISABLED_OPTION.search(link.title):
+                    continue  # docsify turns it into `javascript:void(0)`
+                # `:ignore` keeps the link out of docsify's router: the browser loads it from
+                # index.html's folder, as it does raw HTML.
+                ignored = link.kind == "inline" and bool(_IGNORE_OPTION.search(link.title))
                 route = docsify_route(
-                    link.target, here, image=link.kind == "image", html=link.kind == "html"
+                    link.target,
+                    here,
+                    image=link.kind == "image",
+                    html=link.kind == "html" or ignored,
+                    router=router,
                 )
+                if ignored and route.path is not None and "." not in route.path.rsplit("/")[-1]:
+                    continue  # a folder outside docsify's router: another app, not a page here
             else:
                 route = github_route(link.target, here)
             if not route.external:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 
@@ -82,7 +83,7 @@ def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
                 "(a space is %20, a lone % is %25)",
             )
     seen: set[tuple[int, int, str | None]] = set()
-    for routed in routed_links(page):
+    for routed in routed_links(page, site.router):
         path = routed.route.path
         key = (routed.link.line, routed.link.column, path)
         if path is None or key in seen:
@@ -90,7 +91,7 @@ def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
         seen.add(key)
         yield from _check_target(page, site, routed, path)
         if routed.profile == "docsify":
-            yield from _check_relative(page, routed)
+            yield from _check_relative(page, routed, site)
 
 
 def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iterator[Finding]:
@@ -140,21 +141,35 @@ def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iter
         )
         return
     what = "image" if link.kind == "image" else "page" if path.endswith(".md") else "file"
-    yield page.finding(
-        LINK_TARGET_MISSING,
-        link.line,
-        link.column,
-        f"{what} {clip(path)} not found (link {quoted(link.target)})",
-    )
+    message = f"{what} {clip(path)} not found (link {quoted(link.target)})"
+    written = path.removesuffix(".md")
+    if routed.profile == "docsify" and what == "page" and "." in written.rsplit("/", 1)[-1]:
+        # docsify routes every Markdown link, so `x.pdf` is fetched as the page `x.pdf.md`.
+        if site.exists(written):
+            message = (
+                f"docsify opens {quoted(link.target)} as the page {clip(path)}, which does not "
+                "exist (404): add ':ignore' to the link's title so the browser loads the file"
+            )
+        else:
+            message = f"file {clip(written)} not found (link {quoted(link.target)})"
+    if routed.profile == "docsify" and what == "image" and routed.route.bare.startswith("/"):
+        from_root = routed.route.bare.lstrip("/")
+        if site.exists(from_root) and "/" in page.rel:
+            relative = posixpath.relpath(from_root, posixpath.dirname(page.rel))
+            message = (
+                f"image {clip(path)} not found: docsify 4 loads images from the page's folder, "
+                f"even with a leading '/' (link {quoted(link.target)}); write {quoted(relative)}"
+            )
+    yield page.finding(LINK_TARGET_MISSING, link.line, link.column, message)
 
 
-def _check_relative(page: Page, routed: RoutedLink) -> Iterator[Finding]:
+def _check_relative(page: Page, routed: RoutedLink, site: Site) -> Iterator[Finding]:
     """A relative page link means one file to docsify and another to GitHub."""
     link = routed.link
     bare = routed.route.bare
     if link.kind != "inline" or not bare or bare.startswith("/") or "/" not in page.rel:
         return
-    docsify = docsify_route(link.target, routed.page).path
+    docsify = docsify_route(link.target, routed.page, router=site.router).path
     github = github_route(link.target, routed.page).path
     if docsify != github and github is not None:
         yield page.finding(

@@ -123,7 +123,7 @@ def _check_links(
     owner = {link: item for item in items for link in item.links if link.kind != "image"}
     book: list[Question] | None = None
     reported: set[Link] = set()
-    for routed in routed_links(page):
+    for routed in routed_links(page, site.router):
         item = owner.get(routed.link)
         if item is None or routed.link in reported:
             continue
