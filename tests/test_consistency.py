@@ -42,6 +42,13 @@ def test_code_is_well_formed_and_documented(code: str) -> None:
     for title in SECTIONS:
         assert title in section, f"{code}: no '{title}'"
     assert "| Fixable |" in section
+    table = section.split("\n")
+    header = (
+        table.index("| Severity | Fixable | Enabled by default | Options |")
+        if ("| Severity | Fixable | Enabled by default | Options |" in table)
+        else table.index("| Severity | Fixable | Enabled by default |")
+    )
+    assert table[header + 2].startswith(f"| {rule.severity} |"), f"{code}: severity differs"
 
 
 @pytest.mark.parametrize("code", sorted(ALL_RULES))

@@ -10,6 +10,7 @@ from typing import Any
 from toolkit.errors import KbError
 
 PROFILES = ("docsify", "github")
+FAIL_ON = ("error", "warning")
 LANGUAGES = ("en", "zh-Hant")
 
 
@@ -53,6 +54,8 @@ class Config:
     """Glob (relative to the project root) to code prefixes ignored in matching files."""
     exclude: tuple[str, ...] = ()
     """Globs (relative to the project root) of files never linted."""
+    fail_on: str = "error"
+    """The lowest severity that makes `kb lint` exit 1: `error` (default) or `warning`."""
     question_pages: tuple[str, ...] = ("大模型面试题/**",)
     """Globs (relative to the site root) of question-list pages."""
     translate: TranslateConfig = field(default_factory=TranslateConfig)
@@ -72,6 +75,7 @@ _KEYS = {
     "ignore": list,
     "per-file-ignores": dict,
     "exclude": list,
+    "fail-on": str,
     "question-pages": list,
     "translate": dict,
 }
@@ -129,6 +133,10 @@ def _from_table(table: dict[str, Any], path: Path, project_root: Path) -> Config
         if table["docsify-version"] not in (4, 5):
             raise KbError(f"{where}: 'docsify-version' must be 4 or 5")
         changes["docsify_version"] = table["docsify-version"]
+    if "fail-on" in table:
+        if table["fail-on"] not in FAIL_ON:
+            raise KbError(f"{where}: 'fail-on' must be one of {', '.join(map(repr, FAIL_ON))}")
+        changes["fail_on"] = table["fail-on"]
     for key in ("select", "ignore", "exclude", "question-pages"):
         if key in table:
             changes[key.replace("-", "_")] = _strings(table[key], key, where)

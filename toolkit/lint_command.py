@@ -10,7 +10,7 @@ from pathlib import Path
 
 from toolkit.config import load_config
 from toolkit.errors import KbError
-from toolkit.findings import format_findings, statistics
+from toolkit.findings import Finding, Severity, format_findings, statistics
 from toolkit.lint import ALL_RULES, Options, lint
 from toolkit.rules import Rule
 
@@ -18,7 +18,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
 
 
 def run_lint(args: argparse.Namespace) -> int:
-    """Run one lint as the arguments say; 0 clean, 1 findings or fixes, 2 errors."""
+    """Run one lint as the arguments say; 0 passed, 1 failed or fixed, 2 errors."""
     if args.explain:
         print(explain(args.explain), end="")
         return 0
@@ -34,18 +34,35 @@ def run_lint(args: argparse.Namespace) -> int:
     )
     paths = args.paths or [config.site_root]
     result = lint(paths, config, options)
-    names = {code: rule.name for code, rule in ALL_RULES.items()}
     for path, count in result.fixed.items():
         print(f"fixed {count} problem{'s' if count != 1 else ''} in {path}", file=sys.stderr)
     if args.statistics:
-        print(statistics(result.findings, names), end="")
+        print(statistics(result.findings, ALL_RULES), end="")
     else:
-        print(format_findings(result.findings, args.format, names), end="")
+        print(format_findings(result.findings, args.format, ALL_RULES, help_text), end="")
     for error in result.errors:
         print(f"kb: error: {error}", file=sys.stderr)
     if result.errors:
         return 2
-    return 1 if result.findings or result.fixed else 0
+    failed = fails(result.findings, config.fail_on, args.max_warnings)
+    return 1 if failed or result.fixed else 0
+
+
+def fails(findings: list[Finding], fail_on: str, max_warnings: int | None) -> bool:
+    """Whether the findings fail the run: any error; warnings past `max_warnings` (ESLint's
+    `--max-warnings`), or any warning when `fail_on` is `warning`."""
+    warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
+    if any(f.severity is Severity.ERROR for f in findings):
+        return True
+    if max_warnings is not None and warnings > max_warnings:
+        return True
+    return fail_on == "warning" and warnings > 0
+
+
+def help_text(code: str) -> str:
+    """The documentation section of a code ('' for an unknown code), as --explain prints it."""
+    rule = ALL_RULES.get(code)
+    return explain(code) if rule is not None else ""
 
 
 def explain(code_or_name: str) -> str:

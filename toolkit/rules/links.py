@@ -29,6 +29,7 @@ LINK_UNENCODED = Rule(
     "LNK004",
     "link-unencoded-characters",
     "A link target holds whitespace or characters that must be percent-encoded.",
+    severity=Severity.WARNING,
 )
 LINK_OUTSIDE_ROOT = Rule(
     "LNK005", "link-outside-site", "A link leaves the site root: the site cannot serve it."

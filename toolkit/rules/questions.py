@@ -26,6 +26,7 @@ ASCII_QUESTION_MARK = Rule(
     "question-ascii-question-mark",
     "A question heading in Chinese ends with an ASCII `?` instead of `？`.",
     fixable=True,
+    severity=Severity.WARNING,
 )
 QUESTION_MISNUMBERED = Rule(
     "QST002",
@@ -33,23 +34,27 @@ QUESTION_MISNUMBERED = Rule(
     "A question or numbered subsection does not start with its section's number, or skips or "
     "repeats a number.",
     fixable=True,
+    severity=Severity.WARNING,
 )
 QUESTION_NOT_NUMBERED = Rule(
     "QST003",
     "question-not-numbered",
     "A question heading in a numbered section carries no `N.M` number.",
     fixable=True,
+    severity=Severity.WARNING,
 )
 HEADING_EMPHASIS = Rule(
     "QST004",
     "heading-wrapped-in-emphasis",
     "Bold or italics wrap a heading's whole text (`### **1.1 …？**`).",
     fixable=True,
+    severity=Severity.WARNING,
 )
 QUESTION_WITHOUT_ANSWER = Rule(
     "QST005",
     "question-without-answer",
     "A question heading is followed by the next heading, or the end of the page, with no answer.",
+    severity=Severity.WARNING,
 )
 DUPLICATE_QUESTION = Rule(
     "QST006",
