@@ -29,7 +29,9 @@ PAGE = """# 注意力
 
 
 def _site(tmp_path: Path) -> Path:
-    (tmp_path / "pyproject.toml").write_text('[tool.kb]\nroot = "."\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.kb]\nroot = "."\nquestions = true\n', encoding="utf-8"
+    )
     (tmp_path / "a.md").write_text(PAGE, encoding="utf-8")
     return tmp_path
 

@@ -56,8 +56,10 @@ class Config:
     """Globs (relative to the project root) of files never linted."""
     fail_on: str = "error"
     """The lowest severity that makes `kb lint` exit 1: `error` (default) or `warning`."""
-    question_pages: tuple[str, ...] = ("大模型面试题/**",)
+    question_pages: tuple[str, ...] = ()
     """Globs (relative to the site root) of question-list pages."""
+    questions: bool | None = None
+    """Run the question rules (QST): True, False, or None for "auto" (on question books)."""
     translate: TranslateConfig = field(default_factory=TranslateConfig)
 
     @property
@@ -67,7 +69,7 @@ class Config:
         return path if path.is_dir() else self.project_root
 
 
-_KEYS = {
+_KEYS: dict[str, type | tuple[type, ...]] = {
     "root": str,
     "profiles": list,
     "docsify-version": int,
@@ -77,6 +79,7 @@ _KEYS = {
     "exclude": list,
     "fail-on": str,
     "question-pages": list,
+    "questions": (bool, str),
     "translate": dict,
 }
 
@@ -116,8 +119,13 @@ def _from_table(table: dict[str, Any], path: Path, project_root: Path) -> Config
         if key not in _KEYS:
             expected = ", ".join(sorted(_KEYS))
             raise KbError(f"{where}: unknown key {key!r}; expected one of {expected}")
-        if not isinstance(value, _KEYS[key]) or isinstance(value, bool):
-            kind = _KEYS[key].__name__
+        kinds = _KEYS[key]
+        if key == "questions":
+            if not (isinstance(value, bool) or value == "auto"):
+                raise KbError(f"{where}: 'questions' must be true, false or \"auto\"")
+            continue
+        if not isinstance(value, kinds) or isinstance(value, bool):
+            kind = kinds.__name__ if isinstance(kinds, type) else kinds[0].__name__
             raise KbError(f"{where}: {key!r} must be a {kind}, not {type(value).__name__}")
     config = Config(project_root=project_root)
     changes: dict[str, Any] = {}
@@ -140,6 +148,8 @@ def _from_table(table: dict[str, Any], path: Path, project_root: Path) -> Config
     for key in ("select", "ignore", "exclude", "question-pages"):
         if key in table:
             changes[key.replace("-", "_")] = _strings(table[key], key, where)
+    if "questions" in table:
+        changes["questions"] = None if table["questions"] == "auto" else table["questions"]
     if "per-file-ignores" in table:
         changes["per_file_ignores"] = {
             str(glob): _strings(codes, f"per-file-ignores.{glob}", where)

@@ -61,6 +61,8 @@ def test_question_list_check_reads_no_fifo_and_nothing_outside(
     lists = project / "content" / "大模型面试题"
     lists.mkdir()
     (lists / "索引.md").write_text("# 索引\n\n1. [秘密问题？](/q.md?id=nope)\n", encoding="utf-8")
+    with (project / "pyproject.toml").open("a", encoding="utf-8") as config:
+        config.write('question-pages = ["大模型面试题/**"]\n')
     run = run_process(["lint", "--no-cache"], project, timeout=60)
     assert run.status == 2
     assert run.err.splitlines() == [
