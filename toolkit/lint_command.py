@@ -10,7 +10,7 @@ from pathlib import Path
 
 from toolkit.config import load_config
 from toolkit.errors import KbError
-from toolkit.findings import Finding, Severity, format_findings, statistics
+from toolkit.findings import Finding, Severity, format_findings, quoted, statistics
 from toolkit.lint import ALL_RULES, Options, lint
 from toolkit.rules import Rule
 
@@ -36,6 +36,8 @@ def run_lint(args: argparse.Namespace) -> int:
     result = lint(paths, config, options)
     for path, count in result.fixed.items():
         print(f"fixed {count} problem{'s' if count != 1 else ''} in {path}", file=sys.stderr)
+    for path, moves in result.moved.items():
+        print(moved_ids_report(path, moves), end="", file=sys.stderr)
     if args.statistics:
         print(statistics(result.findings, ALL_RULES), end="")
     else:
@@ -46,6 +48,25 @@ def run_lint(args: argparse.Namespace) -> int:
         return 2
     failed = fails(result.findings, config.fail_on, args.max_warnings)
     return 1 if failed or result.fixed else 0
+
+
+def moved_ids_report(path: str, moves: list[tuple[str, str, str]]) -> str:
+    """The heading ids `--fix` changed on a page, `old → new`, and what that breaks.
+
+    Links inside the site were rewritten; a bookmark or another site's link cannot be.
+    """
+    profiles = {profile for profile, _old, _new in moves}
+    lines = [
+        f"{path}: heading id {quoted(old)} → {quoted(new)}"
+        + (f" ({profile})" if len(profiles) > 1 else "")
+        + "\n"
+        for profile, old, new in moves
+    ]
+    lines.append(
+        f"kb: warning: {path}: links from outside the site (bookmarks, other sites) to the old "
+        "id" + ("s" if len(moves) > 1 else "") + " will break; links inside it were rewritten\n"
+    )
+    return "".join(lines)
 
 
 def fails(findings: list[Finding], fail_on: str, max_warnings: int | None) -> bool:
