@@ -43,6 +43,8 @@ examples:
   kb translate --offline                 use only the memory; list what it lacks
   kb translate --backend libre content/大模型微调
   kb translate --check                   exit 1 if a mirror is missing or stale (CI, pre-commit)
+  kb translate --check --if-changed FILE...   the same, only when a FILE is in the book, the
+                                         mirrors, the glossary or pyproject.toml (pre-commit)
   kb translate --status --format json    segments, translated, reviewed and stale per page
 """
 
@@ -260,6 +262,13 @@ def _translate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "--status",
         action="store_true",
         help="print segments, translated, reviewed and stale per page and language",
+    )
+    translate.add_argument(
+        "--if-changed",
+        action="store_true",
+        help="with --check: PATHs are changed files (as pre-commit passes them); check the "
+        "whole book only when one is under the site root or the i18n folder, or is the "
+        "glossary or pyproject.toml, else exit 0 at once",
     )
     translate.add_argument(
         "--format", choices=("text", "json"), default="text", help="--status output format"
