@@ -70,12 +70,47 @@ def clip(text: str, limit: int = MESSAGE_VALUE_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def quoted(text: str, limit: int = MESSAGE_VALUE_LIMIT) -> str:
-    """A value the user wrote (target, anchor), for a message: clipped, quoted as `repr` does.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Characters that are letters or symbols to Unicode and print as nothing (Hangul fillers,
+the blank Braille pattern)."""
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
-    `repr` escapes control characters, which printed raw would move the terminal's cursor.
+
+def _invisible(char: str) -> bool:
+    code = ord(char)
+    return (
+        not char.isprintable()  # controls, format (zero-width, bidi), spaces other than " "
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors: an emoji with and without U+FE0F
+        or 0xE0100 <= code <= 0xE01EF
+        or char in _BLANK_LETTERS
+    )
+
+
+def _escape(char: str) -> str:
+    return _ESCAPES.get(char) or f"\\u{{{ord(char):x}}}"
+
+
+def visible(text: str) -> str:
+    """`text` with every character a reader cannot see written as `\\u{fe0f}`.
+
+    Two ids that differ by a zero-width space, a bidi control or a variation selector look
+    equal in a terminal; a message must show the difference. Control characters printed raw
+    would also move the terminal's cursor.
     """
-    return repr(clip(text, limit))
+    if all(not _invisible(c) for c in text):
+        return text
+    return "".join(_escape(c) if _invisible(c) else c for c in text)
+
+
+def quoted(text: str, limit: int = MESSAGE_VALUE_LIMIT) -> str:
+    """A value the user wrote (target, anchor), for a message: clipped, in quotes as `repr`
+    chooses them, backslashes doubled and invisible characters escaped (`visible`)."""
+    text = clip(text, limit)
+    quote = '"' if "'" in text and '"' not in text else "'"
+    inner = "".join(
+        "\\" + c if c in ("\\", quote) else _escape(c) if _invisible(c) else c for c in text
+    )
+    return f"{quote}{inner}{quote}"
 
 
 FORMATS = ("text", "json", "github", "sarif")

@@ -79,7 +79,7 @@ def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
                 LINK_UNENCODED,
                 link.line,
                 link.column,
-                f"target {quoted(link.target)} holds {bad.group(0)!r}: percent-encode it "
+                f"target {quoted(link.target)} holds {quoted(bad.group(0))}: percent-encode it "
                 "(a space is %20, a lone % is %25)",
             )
     seen: set[tuple[int, int, str | None]] = set()
