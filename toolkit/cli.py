@@ -44,7 +44,7 @@ examples:
   kb translate --backend libre content/大模型微调
   kb translate --check                   exit 1 if a mirror is missing or stale (CI, pre-commit)
   kb translate --check --if-changed FILE...   the same, only when a FILE is in the book, the
-                                         mirrors, the glossary or pyproject.toml (pre-commit)
+                                         mirrors, the glossary or the settings file (pre-commit)
   kb translate --status --format json    segments, translated, reviewed and stale per page
 """
 
@@ -76,6 +76,43 @@ def _count(value: str) -> int:
     return number
 
 
+def _add_site_options(command: argparse.ArgumentParser) -> None:
+    """--config and --root: which settings and which site, the same on every command."""
+    command.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="settings file: kb.toml, or pyproject.toml's [tool.kb] (default: found from here)",
+    )
+    command.add_argument(
+        "--root",
+        type=Path,
+        metavar="PATH",
+        help="the docsify site root (the folder of its index.html); overrides the settings "
+        "and discovery. A root that does not exist is an error.",
+    )
+
+
+def _add_site_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    site = commands.add_parser(
+        "site",
+        help="print what kb read about the docsify site (root, index.html, plugins, KaTeX)",
+        description="Print everything kb learnt about the site before linting it: where the "
+        "site root is and how it was found, the docsify version the page really runs (from "
+        "its script URL), the math plugin and the KaTeX version formulas are judged by, and "
+        "the window.$docsify settings that change how links and ids resolve. Settings in "
+        "kb.toml or [tool.kb] override what index.html says.",
+        epilog="exit status: 0 printed, 2 usage or config error (e.g. a configured root that "
+        "does not exist).\n\nexamples:\n  kb site\n  kb site --root docs\n"
+        "  kb site --format json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    site.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    _add_site_options(site)
+
+
 def _add_questions_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     questions = commands.add_parser(
         "questions",
@@ -95,9 +132,7 @@ def _add_questions_parser(commands: argparse._SubParsersAction[argparse.Argument
         help="output format (default: table)",
     )
     questions.add_argument("--markdown", action="store_true", help="same as --format markdown")
-    questions.add_argument(
-        "--config", type=Path, metavar="FILE", help="pyproject.toml to read [tool.kb] from"
-    )
+    _add_site_options(questions)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -164,8 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="also fail (exit 1) when there are more than N warnings (default: warnings pass)",
     )
     lint.add_argument("--explain", metavar="CODE", help="print the documentation of a code or name")
+    _add_site_options(lint)
     lint.add_argument(
-        "--config", type=Path, metavar="FILE", help="pyproject.toml to read [tool.kb] from"
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="say on stderr which site root, docsify version, math plugin and KaTeX are used",
     )
     lint.add_argument(
         "--no-cache",
@@ -189,9 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     build_site.add_argument("out", type=Path, metavar="OUT", help="folder to write the site to")
-    build_site.add_argument(
-        "--config", type=Path, metavar="FILE", help="pyproject.toml to read [tool.kb] from"
-    )
+    _add_site_options(build_site)
 
     serve = commands.add_parser(
         "serve",
@@ -211,11 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="port to listen on (default 3000; 0 picks a free one)",
     )
-    serve.add_argument(
-        "--config", type=Path, metavar="FILE", help="pyproject.toml to read [tool.kb] from"
-    )
+    _add_site_options(serve)
     _add_questions_parser(commands)
     _translate_parser(commands)
+    _add_site_parser(commands)
     return parser
 
 
@@ -268,7 +304,7 @@ def _translate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         action="store_true",
         help="with --check: PATHs are changed files (as pre-commit passes them); check the "
         "whole book only when one is under the site root or the i18n folder, or is the "
-        "glossary or pyproject.toml, else exit 0 at once",
+        "glossary or the settings file (kb.toml, pyproject.toml), else exit 0 at once",
     )
     translate.add_argument(
         "--format", choices=("text", "json"), default="text", help="--status output format"
@@ -282,9 +318,7 @@ def _translate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         default=None,
         help="progress bar on stderr (default: when stderr is a terminal)",
     )
-    translate.add_argument(
-        "--config", type=Path, metavar="FILE", help="pyproject.toml to read [tool.kb] from"
-    )
+    _add_site_options(translate)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -308,12 +342,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             from toolkit.config import load_config
             from toolkit.site_build import run_build_site
 
-            return run_build_site(args.out, load_config(path=args.config))
+            return run_build_site(args.out, load_config(path=args.config, root=args.root))
         if args.command == "serve":
             from toolkit.config import load_config
             from toolkit.site_build import run_serve
 
-            return run_serve(args.port, load_config(path=args.config))
+            return run_serve(args.port, load_config(path=args.config, root=args.root))
+        if args.command == "site":
+            from toolkit.site_command import run_site
+
+            return run_site(args)
         parser.print_help()
         return 2
     except KbError as error:

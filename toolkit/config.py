@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from toolkit.errors import KbError
+from toolkit.site_info import MATH_PLUGINS, MathPlugin, SiteInfo, discover_root, read_site
 
 PROFILES = ("docsify", "github")
 FAIL_ON = ("error", "warning")
@@ -41,12 +43,20 @@ class Config:
     """Settings for one run: defaults, then `[tool.kb]`, then the command line."""
 
     project_root: Path
-    """Folder of the pyproject.toml the settings came from (or the current folder)."""
-    root: str = "content"
-    """The docsify site root, relative to the project root."""
+    """Folder of the settings file (kb.toml or pyproject.toml), or of the repository."""
+    root: str | None = None
+    """The docsify site root, relative to the project root (or absolute, from `--root`);
+    None: discovered (the folder whose index.html sets up docsify)."""
+    config_file: Path | None = None
+    """The file the settings came from (named in messages), if any."""
     profiles: tuple[str, ...] = ("docsify",)
     """Which renderers' rules links must satisfy: `docsify`, `github`."""
-    docsify_version: int = 4
+    docsify_version_setting: int | None = None
+    """`docsify-version`; None: read from the docsify script the site's index.html loads."""
+    math: MathPlugin | None = None
+    """`math`: the plugin that renders formulas; None: read from index.html."""
+    katex_version: str | None = None
+    """`katex-version`: the KaTeX formulas are judged by; None: what the site loads."""
     select: tuple[str, ...] = ()
     """Code prefixes to report (empty: all)."""
     ignore: tuple[str, ...] = ()
@@ -61,18 +71,51 @@ class Config:
     questions: bool | None = None
     """Run the question rules (QST): True, False, or None for "auto" (on question books)."""
     translate: TranslateConfig = field(default_factory=TranslateConfig)
+    site_info: SiteInfo | None = field(default=None, compare=False)
+    """The site read once by `load_config` (None: read on every use of `site`)."""
+
+    @property
+    def site(self) -> SiteInfo:
+        """The site these settings describe: its index.html read, the settings applied."""
+        if self.site_info is not None:
+            return self.site_info
+        root, reason = _locate_root(self.project_root, self.root, self.config_file)
+        return read_site(root, reason, self.docsify_version_setting, self.math, self.katex_version)
 
     @property
     def site_root(self) -> Path:
-        """Absolute site root; the project root itself when the folder does not exist."""
-        path = self.project_root / self.root
-        return path if path.is_dir() else self.project_root
+        """Absolute site root (configured, or discovered)."""
+        return self.site.root
+
+    @property
+    def docsify_version(self) -> int:
+        """docsify's major version: the setting, or what the site's index.html loads."""
+        return self.site.docsify_version
+
+
+def _locate_root(
+    project_root: Path, root: str | None, config_file: Path | None
+) -> tuple[Path, str]:
+    """The site root and how it was found; a configured root that is missing is an error."""
+    if root is not None:
+        path = project_root / root
+        where = f"{config_file.name}" if config_file else "--root"
+        if not path.is_dir():
+            shown = config_file if config_file else "--root"
+            raise KbError(f"{shown}: site root {root!r} is not a folder ({path})")
+        return path, f"set by {where}"
+    found = discover_root(project_root)
+    if found is not None:
+        return found
+    return project_root, "no index.html sets up docsify here: the repository root"
 
 
 _KEYS: dict[str, type | tuple[type, ...]] = {
     "root": str,
     "profiles": list,
     "docsify-version": int,
+    "math": str,
+    "katex-version": str,
     "select": list,
     "ignore": list,
     "per-file-ignores": dict,
@@ -84,24 +127,42 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
 }
 
 
+SETTINGS_FILES = ("kb.toml", ".kb.toml", "pyproject.toml")
+"""Where settings are looked for, first found wins: kb.toml (same keys as `[tool.kb]`, at the
+top level, for repositories without Python, like ruff.toml), then pyproject.toml's `[tool.kb]`."""
+
+
 def find_project_root(start: Path) -> Path:
-    """The nearest folder at or above `start` holding a pyproject.toml or a .git."""
+    """The nearest folder at or above `start` holding a settings file or a .git."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
+        if any((folder / name).is_file() for name in SETTINGS_FILES) or (folder / ".git").exists():
             return folder
     return start
 
 
-def load_config(start: Path | None = None, path: Path | None = None) -> Config:
-    """Read `[tool.kb]` from `path`, or from the project's pyproject.toml when there is one."""
+def load_config(
+    start: Path | None = None, path: Path | None = None, root: Path | None = None
+) -> Config:
+    """Read the settings (`path`, or kb.toml / pyproject.toml of the project); `root`, from
+    `--root`, overrides the site root. The site root is checked here: missing is an error."""
     if path is None:
         project_root = find_project_root(start or Path.cwd())
-        path = project_root / "pyproject.toml"
-        if not path.is_file():
-            return Config(project_root=project_root)
+        path = next(
+            (project_root / n for n in SETTINGS_FILES if (project_root / n).is_file()), None
+        )
     else:
         project_root = path.resolve().parent
+    config = Config(project_root=project_root)
+    if path is not None:
+        config = _from_table(_settings_table(path), path, project_root)
+    if root is not None:
+        config = replace(config, root=str(root.resolve()), config_file=None)
+    # Read once; a configured root that does not exist stops the run here.
+    return replace(config, site_info=config.site)
+
+
+def _settings_table(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as stream:
             data = tomllib.load(stream)
@@ -109,12 +170,14 @@ def load_config(start: Path | None = None, path: Path | None = None) -> Config:
         raise KbError(f"{path}: cannot read: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise KbError(f"{path}: invalid TOML: {error}") from None
-    table = data.get("tool", {}).get("kb", {})
-    return _from_table(table, path, project_root)
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("kb", {})
+        return table if isinstance(table, dict) else {}
+    return data
 
 
 def _from_table(table: dict[str, Any], path: Path, project_root: Path) -> Config:
-    where = f"{path}: [tool.kb]"
+    where = f"{path}: [tool.kb]" if path.name == "pyproject.toml" else str(path)
     for key, value in table.items():
         if key not in _KEYS:
             expected = ", ".join(sorted(_KEYS))
@@ -127,10 +190,18 @@ def _from_table(table: dict[str, Any], path: Path, project_root: Path) -> Config
         if not isinstance(value, kinds) or isinstance(value, bool):
             kind = kinds.__name__ if isinstance(kinds, type) else kinds[0].__name__
             raise KbError(f"{where}: {key!r} must be a {kind}, not {type(value).__name__}")
-    config = Config(project_root=project_root)
+    config = Config(project_root=project_root, config_file=path)
     changes: dict[str, Any] = {}
     if "root" in table:
         changes["root"] = table["root"]
+    if "math" in table:
+        if table["math"] not in MATH_PLUGINS:
+            raise KbError(f"{where}: 'math' must be one of {', '.join(MATH_PLUGINS)}")
+        changes["math"] = table["math"]
+    if "katex-version" in table:
+        if not re.fullmatch(r"\d+\.\d+\.\d+", table["katex-version"]):
+            raise KbError(f"{where}: 'katex-version' must be a version such as \"0.16.9\"")
+        changes["katex_version"] = table["katex-version"]
     if "profiles" in table:
         profiles = _strings(table["profiles"], "profiles", where)
         unknown = [p for p in profiles if p not in PROFILES]
@@ -140,7 +211,7 @@ def _from_table(table: dict[str, Any], path: Path, project_root: Path) -> Config
     if "docsify-version" in table:
         if table["docsify-version"] not in (4, 5):
             raise KbError(f"{where}: 'docsify-version' must be 4 or 5")
-        changes["docsify_version"] = table["docsify-version"]
+        changes["docsify_version_setting"] = table["docsify-version"]
     if "fail-on" in table:
         if table["fail-on"] not in FAIL_ON:
             raise KbError(f"{where}: 'fail-on' must be one of {', '.join(map(repr, FAIL_ON))}")
@@ -156,7 +227,12 @@ def _from_table(table: dict[str, Any], path: Path, project_root: Path) -> Config
             for glob, codes in table["per-file-ignores"].items()
         }
     if "translate" in table:
-        changes["translate"] = _translate_table(table["translate"], f"{path}: [tool.kb.translate]")
+        changes["translate"] = _translate_table(
+            table["translate"],
+            f"{path}: [tool.kb.translate]"
+            if path.name == "pyproject.toml"
+            else f"{path}: [translate]",
+        )
     return replace(config, **changes)
 
 

@@ -12,11 +12,13 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from toolkit.docsify_katex import MathSpan, math_spans
 from toolkit.errors import KbError
 from toolkit.fileio import read_file
 from toolkit.slug import render_marked_html, render_text
@@ -76,6 +78,18 @@ class Formula:
     """Character offset of the first character of the tex in Document.text (-1 if not exact)."""
     in_table: bool
     """The formula sits in a table cell, where `|` splits cells before math is found."""
+
+
+@dataclass(frozen=True, slots=True)
+class HiddenMath:
+    """A formula the site's math plugin cuts out but never renders: the reader sees its text."""
+
+    line: int
+    column: int
+    display: bool
+    reason: str
+    """`code` (it lands in a code span or block: the placeholder is shown) or `split` (a blank
+    line or a block breaks the placeholder apart: TeX and placeholder text are shown)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,9 +156,13 @@ class Document:
     """Path as given (used in messages)."""
     text: str
     """Content with the BOM removed and every line end normalised to `\\n`."""
+    math: str = "kb"
+    """The math plugin whose rules found the formulas (see `site_info.MathPlugin`)."""
     headings: list[Heading] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     formulas: list[Formula] = field(default_factory=list)
+    hidden_math: list[HiddenMath] = field(default_factory=list)
+    """Formulas the plugin cuts out but the reader sees as text (docsify-katex)."""
     stray_dollars: list[Position] = field(default_factory=list)
     """`$` signs left in text that were not taken as math (an unclosed formula, or currency)."""
     comments: list[Comment] = field(default_factory=list)
@@ -305,11 +323,18 @@ def _note_skipped_tail(md: MarkdownIt) -> None:
 
 
 @functools.cache
-def markdown_parser() -> MarkdownIt:
-    """The one parser configuration: CommonMark + tables + strikethrough + front matter + math."""
+def markdown_parser(math: str = "kb") -> MarkdownIt:
+    """The parser: CommonMark + tables + strikethrough + front matter + the site's math rules.
+
+    `math`: `kb` (dollarmath, as our own plugin), `docsify-katex` (its regex spans, see
+    toolkit/docsify_katex.py), anything else: no math (`$` is text).
+    """
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
-    md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True)
+    if math == "kb":
+        md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True)
+    elif math == "docsify-katex":
+        _use_docsify_katex(md)
     # Keep entities and backslash escapes as their own tokens: heading ids need the source form.
     md.core.ruler.disable("text_join")
     for rule in md.inline.ruler.__rules__:
@@ -322,22 +347,184 @@ def markdown_parser() -> MarkdownIt:
     return md
 
 
-def parse(text: str, path: Path) -> Document:
-    """Parse normalised text into a Document."""
+def parse(text: str, path: Path, math: str = "kb") -> Document:
+    """Parse normalised text into a Document, finding math as the site's plugin `math` does."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     line_starts = [0]
     for match in re.finditer("\n", text):
         line_starts.append(match.end())
-    doc = Document(path=path, text=text, line_starts=line_starts)
+    doc = Document(path=path, text=text, math=math, line_starts=line_starts)
     env: dict[str, object] = {}
-    tokens = markdown_parser().parse(text, env)
+    if math == "docsify-katex":
+        env[_KATEX_SPANS] = KatexSpans(math_spans(text), text.split("\n"), line_starts)
+    tokens = markdown_parser(math).parse(text, env)
     unparsed = env.get(_UNPARSED)
     if isinstance(unparsed, tuple):
         first, last = unparsed
         # markdown-it's end line is exclusive; a file's final newline adds an empty last line.
         doc.unparsed = (first, max(first, min(last, len(text.rstrip("\n").split("\n")))))
     _Collector(doc).collect(tokens)
+    if math == "docsify-katex":
+        _place_katex_spans(doc, tokens, env)
     return doc
+
+
+# --- docsify-katex -------------------------------------------------------------
+
+_KATEX_SPANS = "kb_katex_spans"
+_KATEX_HERE = "kb_katex_here"
+
+
+@dataclass(slots=True)
+class KatexSpans:
+    """docsify-katex's formulas of one page, and which of them the parser took as math."""
+
+    spans: list[MathSpan]
+    lines: list[str]
+    line_starts: list[int]
+    by_start: dict[int, MathSpan] = field(default_factory=dict)
+    starts: list[int] = field(default_factory=list)
+    taken: set[int] = field(default_factory=set)
+    """Starts of the spans that became math tokens."""
+
+    def __post_init__(self) -> None:
+        self.by_start = {span.start: span for span in self.spans}
+        self.starts = [span.start for span in self.spans]
+
+    def within(self, first: int, last: int) -> list[MathSpan]:
+        """Spans that start in [first, last)."""
+        low = bisect.bisect_left(self.starts, first)
+        high = bisect.bisect_left(self.starts, last)
+        return self.spans[low:high]
+
+
+def _use_docsify_katex(md: MarkdownIt) -> None:
+    """Math where docsify-katex's comments land: a block at a line start, inline elsewhere."""
+    md.block.ruler.before(
+        "code",
+        "katex_block",
+        _katex_block,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
+    md.inline.ruler.before("escape", "katex_inline", _katex_inline)
+    md.core.ruler.at("inline", _katex_core_inline)
+
+
+def _katex_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    # The `$$` comment starts an HTML block (marked: at most 3 spaces of indent) that runs to
+    # the line of its closing `-->`, across blank lines and list markers.
+    spans = state.env.get(_KATEX_SPANS)
+    if not isinstance(spans, KatexSpans) or state.sCount[start] - state.blkIndent >= 4:
+        return False
+    span = spans.by_start.get(state.bMarks[start] + state.tShift[start])
+    if span is None or not span.display:
+        return False
+    last = start
+    while last < end and state.eMarks[last] < span.end:
+        last += 1
+    if last >= end:
+        return False
+    if silent:
+        return True
+    token = state.push("math_block", "math", 0)
+    token.block = True
+    token.content = state.src[span.tex_start : span.tex_end]
+    token.markup = "$$"
+    token.map = [start, last + 1]
+    token.meta = {"katex": span}
+    spans.taken.add(span.start)
+    state.line = last + 1
+    return True
+
+
+def _katex_core_inline(state: StateCore) -> None:
+    """markdown-it's inline pass, telling the inline rule where this token's formulas are."""
+    spans = state.env.get(_KATEX_SPANS)
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        here: dict[int, tuple[int, MathSpan]] = {}
+        if isinstance(spans, KatexSpans) and token.map is not None:
+            first = spans.line_starts[token.map[0]]
+            last = (
+                spans.line_starts[token.map[1]]
+                if token.map[1] < len(spans.line_starts)
+                else len(state.src)
+            )
+            found = spans.within(first, last)
+            if found:
+                offsets = _inline_offsets(token, spans.lines, spans.line_starts)
+                inverse = {offsets.to_offset(at): at for at in range(len(token.content))}
+                for span in found:
+                    opening, closing = inverse.get(span.start), inverse.get(span.end - 1)
+                    if opening is not None and closing is not None:
+                        here[opening] = (closing + 1, span)
+        state.env[_KATEX_HERE] = here
+        if token.children is None:
+            token.children = []
+        state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
+def _katex_inline(state: StateInline, silent: bool) -> bool:
+    here = state.env.get(_KATEX_HERE)
+    if not here or state.src[state.pos] != "$":
+        return False
+    found = here.get(state.pos)
+    if found is None or found[0] > state.posMax:
+        return False
+    end, span = found
+    if not silent:
+        width = 2 if span.display else 1
+        token = state.push("math_inline_double" if span.display else "math_inline", "math", 0)
+        token.content = state.src[state.pos + width : end - width]
+        token.markup = "$" * width
+        token.meta = {"katex": span}
+        spans = state.env.get(_KATEX_SPANS)
+        if isinstance(spans, KatexSpans):
+            spans.taken.add(span.start)
+    state.pos = end
+    return True
+
+
+def _place_katex_spans(doc: Document, tokens: list[Token], env: dict[str, object]) -> None:
+    """Formulas in HTML blocks render (marked passes them through); the rest are shown as text."""
+    spans = env.get(_KATEX_SPANS)
+    if not isinstance(spans, KatexSpans):
+        return
+    left = [s for s in spans.spans if s.start not in spans.taken]
+    if not left:
+        return
+    html_lines: list[tuple[int, int]] = []
+    code_lines: list[tuple[int, int]] = []
+    for token in tokens:
+        if token.map is None:
+            continue
+        if token.type == "html_block":
+            html_lines.append((token.map[0], token.map[1]))
+        elif token.type in ("fence", "code_block"):
+            code_lines.append((token.map[0], token.map[1]))
+    for span in left:
+        pos = doc.position(span.start)
+        line = pos.line - 1
+        if any(a <= line < b for a, b in html_lines):
+            end_line = doc.position(span.end - 1).line - 1
+            if any(a <= end_line < b for a, b in html_lines):
+                tex = doc.text[span.tex_start : span.tex_end]
+                doc.formulas.append(
+                    Formula(tex, span.display, pos.line, pos.column, span.tex_start, False)
+                )
+                continue
+        in_code = any(a <= line < b for a, b in code_lines) or _in_code_span(doc, span.start)
+        doc.hidden_math.append(
+            HiddenMath(pos.line, pos.column, span.display, "code" if in_code else "split")
+        )
+    doc.formulas.sort(key=lambda f: (f.line, f.column))
+
+
+def _in_code_span(doc: Document, offset: int) -> bool:
+    """The offset sits between backticks on its line (a code span the parser took)."""
+    line_start = doc.line_starts[doc.position(offset).line - 1]
+    return doc.text.count("`", line_start, offset) % 2 == 1
 
 
 def _html_comments(html: str) -> Iterator[tuple[int, int, str]]:
@@ -434,7 +621,9 @@ class _Collector:
                 self._html(child.content, spans.to_offset(span[0]))
             if child.type in ("text", "text_special", "code_inline") and link_stack:
                 link_stack[-1][1].append(child.content)
-        self._stray_dollars(token.content, covered, spans)
+        if self.doc.math == "kb":
+            # (docsify-katex pairs any two `$`: a lone one is shown as it is, harmless)
+            self._stray_dollars(token.content, covered, spans)
 
     def _link(self, token: Token, text: str, content: str, spans: _Spans) -> None:
         attr = "src" if token.type == "image" else "href"

@@ -105,13 +105,20 @@ class _Sites:
             return self._site(mirror), resolved.relative_to(mirror).as_posix(), self.config.profiles
         root = self.config.project_root.resolve()
         if resolved.is_relative_to(root):
-            profiles = self.config.profiles if book == root else ("github",)
-            return self._site(root), resolved.relative_to(root).as_posix(), profiles
-        return self._site(resolved.parent), resolved.name, ("github",)
+            if book == root:
+                return self._site(root), resolved.relative_to(root).as_posix(), self.config.profiles
+            return self._site(root, True), resolved.relative_to(root).as_posix(), ("github",)
+        return self._site(resolved.parent, True), resolved.name, ("github",)
 
-    def _site(self, root: Path) -> Site:
+    def _site(self, root: Path, github_only: bool = False) -> Site:
         if root not in self._sites:
-            site = Site.scan(root, self.config.docsify_version)
+            info = self.config.site
+            # Files outside the docsify site are read as GitHub shows them: its math is not
+            # KaTeX, so formulas there are not judged.
+            math = "none" if github_only else info.math
+            site = Site.scan(
+                root, info.docsify_version, math=math, katex_version=info.katex_version
+            )
             if self.use_cache:
                 site.open_cache(default_cache_path(root))
             self._sites[root] = site
@@ -204,10 +211,10 @@ def _load(path: Path, sites: _Sites, config: Config, result: Result) -> _Loaded 
     except OSError as error:
         result.errors.append(f"{display}: cannot read: {error.strerror or error}")
         return None
-    doc = parse(source.text, path)
+    site, rel, profiles = sites.for_file(path)
+    doc = parse(source.text, path, site.math)
     if doc.unparsed is not None:
         result.errors.append(f"{display}:{doc.unparsed[0]}: {too_deep(doc.unparsed)} not checked")
-    site, rel, profiles = sites.for_file(path)
     site.remember(rel, data, doc, (info, opened_ns))
     return _Loaded(Page(doc, rel, display, profiles), site, source, path)
 
@@ -288,7 +295,7 @@ def _fix_passes(item: _Loaded, config: Config, options: Options) -> tuple[str, i
         if not applied:
             break
         total += applied
-        doc = parse(text, item.path)
+        doc = parse(text, item.path, current.site.math)
         current.site.remember(item.page.rel, encode(item.source, text), doc)
         current = replace(current, page=replace(current.page, doc=doc))
     return text, total

@@ -23,7 +23,7 @@ def run_lint(args: argparse.Namespace) -> int:
     if args.explain:
         print(explain(args.explain), end="")
         return 0
-    config = load_config(path=args.config)
+    config = load_config(path=args.config, root=args.root)
     select = tuple(chain.from_iterable(args.select))
     ignore = tuple(chain.from_iterable(args.ignore))
     options = Options(
@@ -33,6 +33,10 @@ def run_lint(args: argparse.Namespace) -> int:
         external=args.external,
         use_cache=not args.no_cache,
     )
+    if args.verbose:
+        from toolkit.site_command import describe
+
+        print(describe(config.site, config), end="", file=sys.stderr)
     paths = args.paths or [config.site_root]
     result = lint(paths, config, options)
     for path, count in result.fixed.items():

@@ -88,12 +88,14 @@ def page_questions(doc: Document, rel: str, docsify_version: int = 4) -> list[Qu
 
 
 @functools.lru_cache(maxsize=512)
-def _questions_of(data: bytes, rel: str, shown: str, docsify_version: int) -> tuple[Question, ...]:
+def _questions_of(
+    data: bytes, rel: str, shown: str, docsify_version: int, math: str
+) -> tuple[Question, ...]:
     """Parse a page's bytes once per content (pages are re-read for every page checked).
 
     KbError (naming the page as `shown`) when the bytes are not UTF-8 text.
     """
-    doc = parse(decode(data, Path(shown)).text, Path(rel))
+    doc = parse(decode(data, Path(shown)).text, Path(rel), math)
     return tuple(page_questions(doc, rel, docsify_version))
 
 
@@ -130,11 +132,13 @@ def book_questions(
         if is_question_page(rel, config) or is_excluded(site, rel, config):
             continue
         if current is not None and current[0] == rel:
-            found.extend(page_questions(current[1], rel, config.docsify_version))
+            found.extend(page_questions(current[1], rel, site.docsify_version))
             continue
         shown = display_path(site.root / rel)
         try:
-            found.extend(_questions_of(read_page(site, rel), rel, shown, config.docsify_version))
+            found.extend(
+                _questions_of(read_page(site, rel), rel, shown, site.docsify_version, site.math)
+            )
         except KbError as error:
             if errors is not None:
                 errors.append(str(error))
@@ -168,7 +172,7 @@ def group_by_page(questions: Iterable[Question]) -> dict[str, list[Question]]:
 def page_title(site: Site, rel: str) -> str:
     """The `#` title of a page, or its file name."""
     try:
-        doc = parse(decode(read_page(site, rel), Path(rel)).text, Path(rel))
+        doc = parse(decode(read_page(site, rel), Path(rel)).text, Path(rel), site.math)
     except KbError:
         return PurePosixPath(rel).stem
     for heading in doc.headings:
@@ -185,8 +189,11 @@ INDEX_TITLE = "面试题索引"
 
 def run_questions(args: argparse.Namespace) -> int:
     """Print the question index of the book in the format asked for; 0, or 2 if a page is unread."""
-    config = load_config(path=args.config)
-    site = Site.scan(config.site_root, config.docsify_version)
+    config = load_config(path=args.config, root=args.root)
+    info = config.site
+    site = Site.scan(
+        info.root, info.docsify_version, math=info.math, katex_version=info.katex_version
+    )
     errors: list[str] = []
     questions = book_questions(site, config, errors=errors)
     fmt = "markdown" if args.markdown else args.format

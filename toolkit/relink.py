@@ -77,7 +77,7 @@ def rewrite_links(site: Site, target: str, moves: Moves, profiles: tuple[str, ..
         # Cheap filter first: a link to an old id holds it, maybe percent-encoded.
         if not any(old in unquote(source.text) for old in old_ids):
             continue
-        doc = parse(source.text, path)
+        doc = parse(source.text, path, site.math)
         edits = _edits(Page(doc, rel, rel, profiles), target, moves)
         if not edits:
             continue
@@ -91,7 +91,7 @@ def rewrite_links(site: Site, target: str, moves: Moves, profiles: tuple[str, ..
         except OSError as error:
             done.errors.append(f"{rel}: cannot write: {error.strerror or error}")
             continue
-        site.remember(rel, new_data, parse(text, path))
+        site.remember(rel, new_data, parse(text, path, site.math))
         done.files[path] = len(edits)
     return done
 

@@ -19,6 +19,7 @@ from toolkit.errors import KbError
 from toolkit.fileio import read_file_stat, safe_resolve
 from toolkit.heading_index import HeadingIndex, Opened, Row, Stamp
 from toolkit.question_headings import is_question, plain_title, question_key, split_number
+from toolkit.site_info import CURRENT_KATEX
 from toolkit.slug import docsify_base_slug, docsify_ids, github_ids, heading_options
 
 # An absolute URL or protocol-relative link: docsify leaves these alone (its isAbsolutePath).
@@ -174,6 +175,10 @@ class Site:
 
     root: Path
     docsify_version: int = 4
+    math: str = "kb"
+    """The math plugin whose rules find formulas on this site (see `site_info.SiteInfo.math`)."""
+    katex_version: str | None = CURRENT_KATEX
+    """The KaTeX release the site renders formulas with (None: not KaTeX)."""
     files: set[str] = field(default_factory=set)
     folders: set[str] = field(default_factory=set)
     _by_casefold: dict[str, str] = field(default_factory=dict)
@@ -191,9 +196,16 @@ class Site:
     _numbered_question_page: dict[int, bool] = field(default_factory=dict)
 
     @classmethod
-    def scan(cls, root: Path, docsify_version: int = 4) -> Site:
+    def scan(
+        cls,
+        root: Path,
+        docsify_version: int = 4,
+        *,
+        math: str = "kb",
+        katex_version: str | None = CURRENT_KATEX,
+    ) -> Site:
         """List the files under `root` (one walk; symlinked folders are not followed)."""
-        site = cls(root=root.resolve(), docsify_version=docsify_version)
+        site = cls(root.resolve(), docsify_version, math, katex_version)
         site._walk(str(site.root))
         for rel in site.folders:
             site._by_casefold.setdefault(rel.casefold(), rel)
@@ -313,7 +325,7 @@ class Site:
             self._restamped[rel] = stamp
             return self.ids(rel)
         try:
-            doc = parse(decode(data, path).text, path)
+            doc = parse(decode(data, path).text, path, self.math)
         except KbError:
             self._fresh.discard(rel)
             return None

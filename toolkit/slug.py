@@ -85,14 +85,22 @@ def render_marked_html(children: Sequence[Token], content: str = "") -> str:
         elif kind == "image":
             out.append('<img src="">')
         elif kind in ("math_inline", "math_inline_double"):
-            # The site's math plugin stashes formulas before marked runs and restores KaTeX's
-            # output afterwards, so a formula adds nothing to a heading's id.
-            pass
+            # Our plugin stashes formulas before marked runs and restores KaTeX's output
+            # afterwards, so a formula adds nothing to a heading's id; docsify-katex leaves its
+            # placeholder (text, then an HTML comment) in what marked renders.
+            if token.meta and "katex" in token.meta:
+                out.append(_katex_placeholder(token))
         elif kind.endswith("_open"):
             out.append(f"<{token.tag}>")
         elif kind.endswith("_close"):
             out.append(f"</{token.tag}>")
     return "".join(out)
+
+
+def _katex_placeholder(token: Token) -> str:
+    if token.type == "math_inline_double":
+        return f"<!-- begin-block-katex{token.content}end-block-katex-->"
+    return f"c194a9eg<!-- begin-inline-katex{token.content}end-inline-katex-->"
 
 
 def render_text(children: Sequence[Token]) -> str:

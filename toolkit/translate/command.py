@@ -30,7 +30,7 @@ from toolkit.translate.outputs import (
 
 def run_translate(args: argparse.Namespace) -> int:
     """Run `kb translate` as the arguments say; 0 done, 1 missing/stale/rejected, 2 errors."""
-    config = load_config(path=args.config)
+    config = load_config(path=args.config, root=args.root)
     i18n = config.project_root / config.translate.i18n
     if args.if_changed:
         if not args.check:
@@ -54,13 +54,12 @@ def run_translate(args: argparse.Namespace) -> int:
 
 def touches_editions(changed: Sequence[Path], config: Config) -> bool:
     """Some changed file is what the mirrors are made from or are: the book, i18n/, the
-    glossary or the settings. Decided from the paths alone, reading no file."""
+    glossary or the settings. Decided from the paths (and where the site root is) alone."""
     project = config.project_root.resolve()
-    watched = [
-        (project / config.root).resolve(),
-        (project / config.translate.i18n).resolve(),
-    ]
+    watched = [config.site_root.resolve(), (project / config.translate.i18n).resolve()]
     files = {(project / config.translate.glossary).resolve(), project / "pyproject.toml"}
+    if config.config_file is not None:
+        files.add(config.config_file.resolve())
     for path in changed:
         absolute = (Path.cwd() / path).resolve()
         if absolute in files or any(absolute.is_relative_to(folder) for folder in watched):
