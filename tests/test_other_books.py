@@ -60,6 +60,16 @@ def test_translate_check_if_changed_looks_only_when_the_book_changed(
     assert ("stale" in capsys.readouterr().out) == bool(status)
 
 
+def test_translate_check_if_changed_counts_kb_toml_as_the_settings(
+    book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (book / "kb.toml").write_text('root = "docs"\n[translate]\nlanguages = ["zh-Hant"]\n', "utf-8")
+    (book / "docs" / "a.md").write_text("# 页\n\n改过了。\n", encoding="utf-8")
+    assert main(["translate", "--check", "--if-changed", "notes.txt"]) == 0
+    assert main(["translate", "--check", "--if-changed", "kb.toml"]) == 1
+    assert "stale" in capsys.readouterr().out
+
+
 def test_if_changed_goes_with_check(book: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["translate", "--if-changed", "docs/a.md"]) == 2
     assert "--if-changed goes with --check" in capsys.readouterr().err
