@@ -38,10 +38,17 @@ def test_code_is_well_formed_and_documented(code: str) -> None:
     assert re.fullmatch(r"[a-z]+(-[a-z0-9]+)+", rule.name)
     doc = (DOCS / f"{family_of(rule)}.md").read_text(encoding="utf-8")
     section = doc_section(doc, rule)
-    assert section, f"## {code} {rule.name} missing in docs/rules/{family_of(rule)}.md"
+    assert section, f"## {code} {rule.name} missing in {DOCS}/{family_of(rule)}.md"
     for title in SECTIONS:
         assert title in section, f"{code}: no '{title}'"
     assert "| Fixable |" in section
+    table = section.split("\n")
+    header = (
+        table.index("| Severity | Fixable | Enabled by default | Options |")
+        if ("| Severity | Fixable | Enabled by default | Options |" in table)
+        else table.index("| Severity | Fixable | Enabled by default |")
+    )
+    assert table[header + 2].startswith(f"| {rule.severity} |"), f"{code}: severity differs"
 
 
 @pytest.mark.parametrize("code", sorted(ALL_RULES))

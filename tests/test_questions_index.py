@@ -66,7 +66,9 @@ Answer.
 
 @pytest.fixture
 def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "pyproject.toml").write_text('[tool.kb]\nroot = "content"\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.kb]\nroot = "content"\nquestion-pages = ["大模型面试题/**"]\n', encoding="utf-8"
+    )
     content = tmp_path / "content"
     (content / "part").mkdir(parents=True)
     (content / "a.md").write_text(A, encoding="utf-8")

@@ -29,7 +29,9 @@ PAGE = """# 注意力
 
 
 def _site(tmp_path: Path) -> Path:
-    (tmp_path / "pyproject.toml").write_text('[tool.kb]\nroot = "."\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.kb]\nroot = "."\nquestions = true\n', encoding="utf-8"
+    )
     (tmp_path / "a.md").write_text(PAGE, encoding="utf-8")
     return tmp_path
 
@@ -100,3 +102,32 @@ def test_ids_are_compared_heading_by_heading() -> None:
     assert moved_ids(before, after)["docsify"] == {"_11-实现-1": "_12-实现"}
     assert moved_ids(before, after)["github"] == {"11-实现-1": "12-实现"}
     assert moved_ids(before, parse("## 1.A\n", Path("a.md"))) == {}
+
+
+def test_a_fix_that_moves_ids_names_each_move_and_warns_about_outside_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = _site(tmp_path)
+    monkeypatch.chdir(site)
+
+    status, err = _fix(site, "a.md", capsys=capsys)
+
+    assert status == 1
+    assert err.splitlines()[1:] == [
+        "a.md: heading id '_11-实现-1' → '_12-实现'",
+        "a.md: heading id '_13-为什么要缩放' → '_13-为什么要缩放？'",
+        "kb: warning: a.md: links from outside the site (bookmarks, other sites) to the old ids "
+        "will break; links inside it were rewritten",
+    ]
+
+
+def test_a_fix_that_keeps_every_id_names_no_move(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = _site(tmp_path)
+    (site / "a.md").write_text("# 页\n\n正文。\n\n$x：y$\n", encoding="utf-8")  # MTH012's fix
+    monkeypatch.chdir(site)
+    capsys.readouterr()
+
+    assert main(["lint", "--no-cache", "--fix", "a.md"]) == 1
+    assert capsys.readouterr().err == "fixed 1 problem in a.md\n"

@@ -13,13 +13,16 @@ from toolkit.findings import FORMATS
 from toolkit.translate import BACKENDS
 
 _LINT_EPILOG = """\
-exit status: 0 clean, 1 findings (or --fix changed files), 2 usage, config or I/O error.
+exit status: 0 passed (warnings alone pass), 1 an error-severity finding, warnings past
+--max-warnings (or any warning with fail-on = "warning" in [tool.kb]), or --fix changed files;
+2 usage, config or I/O error.
 
 examples:
   kb lint                       lint the whole book (the site root from [tool.kb], default content/)
   kb lint content/大模型微调     lint one folder; anchors into other pages are still checked
   kb lint --select ANC,LNK002   only anchor findings and LNK002
   kb lint --fix                 apply the safe fixes, print what changed, report the rest
+  kb lint --max-warnings 0      fail on warnings too
   kb lint --format sarif > kb.sarif
   kb lint --explain ANC001      what a code catches, why it matters, an example and its fix
 """
@@ -40,6 +43,8 @@ examples:
   kb translate --offline                 use only the memory; list what it lacks
   kb translate --backend libre content/大模型微调
   kb translate --check                   exit 1 if a mirror is missing or stale (CI, pre-commit)
+  kb translate --check --if-changed FILE...   the same, only when a FILE is in the book, the
+                                         mirrors, the glossary or the settings file (pre-commit)
   kb translate --status --format json    segments, translated, reviewed and stale per page
 """
 
@@ -59,6 +64,16 @@ examples:
 
 def _codes(value: str) -> list[str]:
     return [code.strip() for code in value.split(",") if code.strip()]
+
+
+def _count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, not {value!r}")
+    return number
 
 
 def _add_site_options(command: argparse.ArgumentParser) -> None:
@@ -134,8 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
         "lint",
         help="check anchors, links, formulas and question formatting",
         description="Check Markdown files of a docsify book: TOC and sidebar anchors "
-        "(docsify ?id= and #fragment ids), links to pages, folders and images, and the "
-        "inline kb-disable comments. Prints `path:line:col: CODE message` per finding.",
+        "(docsify ?id= and #fragment ids), links to pages, folders and images, formulas "
+        "(KaTeX), interview questions (on question books) and the inline kb-disable comments. "
+        "Prints `path:line:col: severity: CODE message` per finding. An error is something a "
+        "reader of the live site meets (a 404, a missing heading, a KaTeX error); a warning "
+        "is style or risk, and does not fail the run unless asked.",
         epilog=_LINT_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -173,6 +191,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--external",
         action="store_true",
         help="also check http(s) links over the network (concurrent, cached, time-limited)",
+    )
+    lint.add_argument(
+        "--max-warnings",
+        type=_count,
+        metavar="N",
+        help="also fail (exit 1) when there are more than N warnings (default: warnings pass)",
     )
     lint.add_argument("--explain", metavar="CODE", help="print the documentation of a code or name")
     _add_site_options(lint)
@@ -274,6 +298,13 @@ def _translate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "--status",
         action="store_true",
         help="print segments, translated, reviewed and stale per page and language",
+    )
+    translate.add_argument(
+        "--if-changed",
+        action="store_true",
+        help="with --check: PATHs are changed files (as pre-commit passes them); check the "
+        "whole book only when one is under the site root or the i18n folder, or is the "
+        "glossary or the settings file (kb.toml, pyproject.toml), else exit 0 at once",
     )
     translate.add_argument(
         "--format", choices=("text", "json"), default="text", help="--status output format"

@@ -12,6 +12,7 @@ from toolkit.errors import KbError
 from toolkit.site_info import MATH_PLUGINS, MathPlugin, SiteInfo, discover_root, read_site
 
 PROFILES = ("docsify", "github")
+FAIL_ON = ("error", "warning")
 LANGUAGES = ("en", "zh-Hant")
 
 
@@ -63,8 +64,12 @@ class Config:
     """Glob (relative to the project root) to code prefixes ignored in matching files."""
     exclude: tuple[str, ...] = ()
     """Globs (relative to the project root) of files never linted."""
-    question_pages: tuple[str, ...] = ("大模型面试题/**",)
+    fail_on: str = "error"
+    """The lowest severity that makes `kb lint` exit 1: `error` (default) or `warning`."""
+    question_pages: tuple[str, ...] = ()
     """Globs (relative to the site root) of question-list pages."""
+    questions: bool | None = None
+    """Run the question rules (QST): True, False, or None for "auto" (on question books)."""
     translate: TranslateConfig = field(default_factory=TranslateConfig)
     site_info: SiteInfo | None = field(default=None, compare=False)
     """The site read once by `load_config` (None: read on every use of `site`)."""
@@ -105,7 +110,7 @@ def _locate_root(
     return project_root, "no index.html sets up docsify here: the repository root"
 
 
-_KEYS = {
+_KEYS: dict[str, type | tuple[type, ...]] = {
     "root": str,
     "profiles": list,
     "docsify-version": int,
@@ -115,7 +120,9 @@ _KEYS = {
     "ignore": list,
     "per-file-ignores": dict,
     "exclude": list,
+    "fail-on": str,
     "question-pages": list,
+    "questions": (bool, str),
     "translate": dict,
 }
 
@@ -175,8 +182,13 @@ def _from_table(table: dict[str, Any], path: Path, project_root: Path) -> Config
         if key not in _KEYS:
             expected = ", ".join(sorted(_KEYS))
             raise KbError(f"{where}: unknown key {key!r}; expected one of {expected}")
-        if not isinstance(value, _KEYS[key]) or isinstance(value, bool):
-            kind = _KEYS[key].__name__
+        kinds = _KEYS[key]
+        if key == "questions":
+            if not (isinstance(value, bool) or value == "auto"):
+                raise KbError(f"{where}: 'questions' must be true, false or \"auto\"")
+            continue
+        if not isinstance(value, kinds) or isinstance(value, bool):
+            kind = kinds.__name__ if isinstance(kinds, type) else kinds[0].__name__
             raise KbError(f"{where}: {key!r} must be a {kind}, not {type(value).__name__}")
     config = Config(project_root=project_root, config_file=path)
     changes: dict[str, Any] = {}
@@ -200,9 +212,15 @@ def _from_table(table: dict[str, Any], path: Path, project_root: Path) -> Config
         if table["docsify-version"] not in (4, 5):
             raise KbError(f"{where}: 'docsify-version' must be 4 or 5")
         changes["docsify_version_setting"] = table["docsify-version"]
+    if "fail-on" in table:
+        if table["fail-on"] not in FAIL_ON:
+            raise KbError(f"{where}: 'fail-on' must be one of {', '.join(map(repr, FAIL_ON))}")
+        changes["fail_on"] = table["fail-on"]
     for key in ("select", "ignore", "exclude", "question-pages"):
         if key in table:
             changes[key.replace("-", "_")] = _strings(table[key], key, where)
+    if "questions" in table:
+        changes["questions"] = None if table["questions"] == "auto" else table["questions"]
     if "per-file-ignores" in table:
         changes["per_file_ignores"] = {
             str(glob): _strings(codes, f"per-file-ignores.{glob}", where)

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 from toolkit import __version__
 
 
 class Severity(StrEnum):
-    """How bad a finding is; any finding makes `kb lint` exit 1."""
+    """Who meets the problem: `error`, a reader of the live site; `warning`, style and risk.
+
+    Errors fail `kb lint`; warnings fail it only when asked (`--max-warnings`, `fail-on`).
+    """
 
     ERROR = "error"
     WARNING = "warning"
@@ -45,8 +49,12 @@ class Finding:
     """A safe edit that `--fix` applies; None when the fix needs a person."""
 
     def text(self) -> str:
-        """The default one-line form: `path:line:col: CODE message`."""
-        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+        """The default one-line form: `path:line:col: severity: CODE message`.
+
+        The `path:line:col: error:` shape is the one editors already parse (vim's default
+        errorformat, VS Code's `$gcc` problem matcher), severity included.
+        """
+        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.code} {self.message}"
 
 
 MESSAGE_VALUE_LIMIT = 200
@@ -62,19 +70,75 @@ def clip(text: str, limit: int = MESSAGE_VALUE_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def quoted(text: str, limit: int = MESSAGE_VALUE_LIMIT) -> str:
-    """A value the user wrote (target, anchor), for a message: clipped, quoted as `repr` does.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Characters that are letters or symbols to Unicode and print as nothing (Hangul fillers,
+the blank Braille pattern)."""
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
-    `repr` escapes control characters, which printed raw would move the terminal's cursor.
+
+def _invisible(char: str) -> bool:
+    code = ord(char)
+    return (
+        not char.isprintable()  # controls, format (zero-width, bidi), spaces other than " "
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors: an emoji with and without U+FE0F
+        or 0xE0100 <= code <= 0xE01EF
+        or char in _BLANK_LETTERS
+    )
+
+
+def _escape(char: str) -> str:
+    return _ESCAPES.get(char) or f"\\u{{{ord(char):x}}}"
+
+
+def visible(text: str) -> str:
+    """`text` with every character a reader cannot see written as `\\u{fe0f}`.
+
+    Two ids that differ by a zero-width space, a bidi control or a variation selector look
+    equal in a terminal; a message must show the difference. Control characters printed raw
+    would also move the terminal's cursor.
     """
-    return repr(clip(text, limit))
+    if all(not _invisible(c) for c in text):
+        return text
+    return "".join(_escape(c) if _invisible(c) else c for c in text)
+
+
+def quoted(text: str, limit: int = MESSAGE_VALUE_LIMIT) -> str:
+    """A value the user wrote (target, anchor), for a message: clipped, in quotes as `repr`
+    chooses them, backslashes doubled and invisible characters escaped (`visible`)."""
+    text = clip(text, limit)
+    quote = '"' if "'" in text and '"' not in text else "'"
+    inner = "".join(
+        "\\" + c if c in ("\\", quote) else _escape(c) if _invisible(c) else c for c in text
+    )
+    return f"{quote}{inner}{quote}"
 
 
 FORMATS = ("text", "json", "github", "sarif")
 
 
-def format_findings(findings: Sequence[Finding], fmt: str, rule_names: dict[str, str]) -> str:
-    """Render findings in one of FORMATS (the caller prints the result)."""
+class RuleInfo(Protocol):
+    """What the output formats need to know about a code (a `toolkit.rules.Rule`)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def summary(self) -> str: ...
+
+    @property
+    def severity(self) -> Severity: ...
+
+
+def format_findings(
+    findings: Sequence[Finding],
+    fmt: str,
+    rules: Mapping[str, RuleInfo],
+    help_text: Callable[[str], str] | None = None,
+) -> str:
+    """Render findings in one of FORMATS (the caller prints the result).
+
+    `help_text(code)` is the code's documentation (Markdown) that SARIF rules carry.
+    """
     if fmt == "text":
         return "".join(f"{f.text()}\n" for f in findings)
     if fmt == "json":
@@ -84,7 +148,7 @@ def format_findings(findings: Sequence[Finding], fmt: str, rule_names: dict[str,
                 "line": f.line,
                 "column": f.column,
                 "code": f.code,
-                "name": rule_names.get(f.code, ""),
+                "name": _name(rules, f.code),
                 "severity": str(f.severity),
                 "message": f.message,
                 "fixable": f.fix is not None,
@@ -95,8 +159,14 @@ def format_findings(findings: Sequence[Finding], fmt: str, rule_names: dict[str,
     if fmt == "github":
         return "".join(_github_line(f) for f in findings)
     if fmt == "sarif":
-        return json.dumps(_sarif(findings, rule_names), ensure_ascii=False, indent=2) + "\n"
+        sarif = _sarif(findings, rules, help_text or (lambda code: ""))
+        return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"
     raise ValueError(fmt)
+
+
+def _name(rules: Mapping[str, RuleInfo], code: str) -> str:
+    rule = rules.get(code)
+    return rule.name if rule is not None else ""
 
 
 def _github_escape(text: str, *, property_value: bool = False) -> str:
@@ -113,15 +183,33 @@ def _github_line(f: Finding) -> str:
     return f"::{level} {props},title={title}::{_github_escape(f.message)}\n"
 
 
-def _sarif(findings: Sequence[Finding], rule_names: dict[str, str]) -> dict[str, object]:
+SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning"}
+"""SARIF's `level` of each severity (SARIF also has `note`, which no code uses)."""
+
+
+def _sarif_rule(code: str, rule: RuleInfo | None, help_markdown: str) -> dict[str, object]:
+    entry: dict[str, object] = {"id": code}
+    if rule is None:
+        return entry
+    entry["name"] = rule.name
+    entry["shortDescription"] = {"text": rule.summary}
+    entry["defaultConfiguration"] = {"level": SARIF_LEVELS[rule.severity]}
+    if help_markdown:
+        entry["help"] = {"text": help_markdown, "markdown": help_markdown}
+    return entry
+
+
+def _sarif(
+    findings: Sequence[Finding], rules: Mapping[str, RuleInfo], help_text: Callable[[str], str]
+) -> dict[str, object]:
     codes = sorted({f.code for f in findings})
     index = {code: i for i, code in enumerate(codes)}
-    rules = [{"id": code, "name": rule_names.get(code, code)} for code in codes]
+    driver_rules = [_sarif_rule(code, rules.get(code), help_text(code)) for code in codes]
     results = [
         {
             "ruleId": f.code,
             "ruleIndex": index[f.code],
-            "level": "error" if f.severity is Severity.ERROR else "warning",
+            "level": SARIF_LEVELS[f.severity],
             "message": {"text": f.message},
             "locations": [
                 {
@@ -144,7 +232,7 @@ def _sarif(findings: Sequence[Finding], rule_names: dict[str, str]) -> dict[str,
                         "name": "kb",
                         "version": __version__,
                         "informationUri": "https://pypi.org/project/llm-interview-kb/",
-                        "rules": rules,
+                        "rules": driver_rules,
                     }
                 },
                 "columnKind": "unicodeCodePoints",
@@ -154,12 +242,14 @@ def _sarif(findings: Sequence[Finding], rule_names: dict[str, str]) -> dict[str,
     }
 
 
-def statistics(findings: Iterable[Finding], rule_names: dict[str, str]) -> str:
+def statistics(findings: Iterable[Finding], rules: Mapping[str, RuleInfo]) -> str:
     """Counts per code, most frequent first, like `ruff --statistics`."""
     counts = Counter(f.code for f in findings)
     fixable = Counter(f.code for f in findings if f.fix is not None)
     lines = []
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         mark = " [*]" if fixable[code] else ""
-        lines.append(f"{count:5d}  {code}  {rule_names.get(code, '')}{mark}\n")
+        rule = rules.get(code)
+        severity = rule.severity if rule is not None else Severity.ERROR
+        lines.append(f"{count:5d}  {code}  {severity:<7}  {_name(rules, code)}{mark}\n")
     return "".join(lines)

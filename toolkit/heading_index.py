@@ -27,7 +27,7 @@ except ImportError:  # a Python built without SQLite (pyenv without libsqlite3-d
 else:
     HAVE_SQLITE = True
 
-FORMAT = 6
+FORMAT = 7
 """Bumped whenever the rows' meaning changes: an older file is then started afresh."""
 
 _BUSY_TIMEOUT = 5.0

@@ -39,6 +39,8 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     fixed: dict[str, int] = field(default_factory=dict)
     """Display path to the number of fixes applied there."""
+    moved: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    """Display path to (profile, old id, new id) of each heading id that `--fix` changed there."""
     errors: list[str] = field(default_factory=list)
 
 
@@ -305,8 +307,14 @@ def _relink(
 ) -> None:
     """Rewrite links anywhere in the site that named a heading id the fixes changed."""
     moves = moved_ids(before.page.doc, after.page.doc, config.docsify_version)
-    if not moves:
+    moved = [
+        (profile, old, new)
+        for profile in after.page.profiles
+        for old, new in moves.get(profile, {}).items()
+    ]
+    if not moved:
         return
+    result.moved.setdefault(after.page.display, []).extend(moved)
     rewritten = rewrite_links(after.site, after.page.rel, moves, after.page.profiles)
     result.errors.extend(rewritten.errors)
     touched = {path.resolve() for path in rewritten.files}

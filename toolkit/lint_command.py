@@ -10,15 +10,16 @@ from pathlib import Path
 
 from toolkit.config import load_config
 from toolkit.errors import KbError
-from toolkit.findings import format_findings, statistics
+from toolkit.findings import Finding, Severity, format_findings, quoted, statistics
 from toolkit.lint import ALL_RULES, Options, lint
 from toolkit.rules import Rule
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
+DOCS = Path(__file__).resolve().parent / "docs" / "rules"
+"""One page per rule family: package data, so an installed kb explains its codes too."""
 
 
 def run_lint(args: argparse.Namespace) -> int:
-    """Run one lint as the arguments say; 0 clean, 1 findings or fixes, 2 errors."""
+    """Run one lint as the arguments say; 0 passed, 1 failed or fixed, 2 errors."""
     if args.explain:
         print(explain(args.explain), end="")
         return 0
@@ -38,18 +39,56 @@ def run_lint(args: argparse.Namespace) -> int:
         print(describe(config.site, config), end="", file=sys.stderr)
     paths = args.paths or [config.site_root]
     result = lint(paths, config, options)
-    names = {code: rule.name for code, rule in ALL_RULES.items()}
     for path, count in result.fixed.items():
         print(f"fixed {count} problem{'s' if count != 1 else ''} in {path}", file=sys.stderr)
+    for path, moves in result.moved.items():
+        print(moved_ids_report(path, moves), end="", file=sys.stderr)
     if args.statistics:
-        print(statistics(result.findings, names), end="")
+        print(statistics(result.findings, ALL_RULES), end="")
     else:
-        print(format_findings(result.findings, args.format, names), end="")
+        print(format_findings(result.findings, args.format, ALL_RULES, help_text), end="")
     for error in result.errors:
         print(f"kb: error: {error}", file=sys.stderr)
     if result.errors:
         return 2
-    return 1 if result.findings or result.fixed else 0
+    failed = fails(result.findings, config.fail_on, args.max_warnings)
+    return 1 if failed or result.fixed else 0
+
+
+def moved_ids_report(path: str, moves: list[tuple[str, str, str]]) -> str:
+    """The heading ids `--fix` changed on a page, `old → new`, and what that breaks.
+
+    Links inside the site were rewritten; a bookmark or another site's link cannot be.
+    """
+    profiles = {profile for profile, _old, _new in moves}
+    lines = [
+        f"{path}: heading id {quoted(old)} → {quoted(new)}"
+        + (f" ({profile})" if len(profiles) > 1 else "")
+        + "\n"
+        for profile, old, new in moves
+    ]
+    lines.append(
+        f"kb: warning: {path}: links from outside the site (bookmarks, other sites) to the old "
+        "id" + ("s" if len(moves) > 1 else "") + " will break; links inside it were rewritten\n"
+    )
+    return "".join(lines)
+
+
+def fails(findings: list[Finding], fail_on: str, max_warnings: int | None) -> bool:
+    """Whether the findings fail the run: any error; warnings past `max_warnings` (ESLint's
+    `--max-warnings`), or any warning when `fail_on` is `warning`."""
+    warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
+    if any(f.severity is Severity.ERROR for f in findings):
+        return True
+    if max_warnings is not None and warnings > max_warnings:
+        return True
+    return fail_on == "warning" and warnings > 0
+
+
+def help_text(code: str) -> str:
+    """The documentation section of a code ('' for an unknown code), as --explain prints it."""
+    rule = ALL_RULES.get(code)
+    return explain(code) if rule is not None else ""
 
 
 def explain(code_or_name: str) -> str:
@@ -69,7 +108,7 @@ def _find_rule(code_or_name: str) -> Rule:
     for rule in ALL_RULES.values():
         if code_or_name.upper() == rule.code or code_or_name == rule.name:
             return rule
-    raise KbError(f"unknown code {code_or_name!r}; codes are listed in docs/rules/")
+    raise KbError(f"unknown code {code_or_name!r}; codes start with ANC, LNK, MTH, QST or SUP")
 
 
 def family_of(rule: Rule) -> str:

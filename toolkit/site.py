@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from toolkit.document import Document, decode, parse
+from toolkit.document import Document, Heading, decode, parse
 from toolkit.errors import KbError
 from toolkit.fileio import read_file_stat, safe_resolve
 from toolkit.heading_index import HeadingIndex, Opened, Row, Stamp
@@ -200,6 +200,8 @@ class PageIds:
     what a change elsewhere can break here."""
     questions: tuple[QuestionRef, ...] = ()
     """The page's question headings, for finding a question asked twice in the book."""
+    numbered_questions: int = 0
+    """How many of its question headings start with an `N.M` number (`### 1.2 …？`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +237,15 @@ def page_ids(
         empty=not doc.text.strip(),
         links=frozenset(links),
         questions=tuple(_question_refs(doc)),
+        numbered_questions=sum(1 for h in doc.headings if _numbered_question(h)),
     )
+
+
+def _numbered_question(heading: Heading) -> bool:
+    if not is_question(heading):
+        return False
+    number, _at = split_number(plain_title(heading))
+    return number is not None and len(number) >= 2
 
 
 def _question_refs(doc: Document) -> Iterator[QuestionRef]:
@@ -273,6 +283,7 @@ class Site:
     _restamped: dict[str, Stamp] = field(default_factory=dict)
     """Pages whose bytes are unchanged but whose size or mtime is new."""
     _new_questions: dict[str, list[tuple[str, int]]] | None = None
+    _numbered_question_page: dict[int, bool] = field(default_factory=dict)
 
     @classmethod
     def scan(
@@ -471,6 +482,16 @@ class Site:
             return None
         return rel, ids.questions[position]
 
+    def has_page_with_numbered_questions(self, at_least: int) -> bool:
+        """Some page holds `at_least` question headings numbered `N.M` (pages in path order,
+        stopping at the first: on a question book that is one of the first pages)."""
+        if at_least not in self._numbered_question_page:
+            self._numbered_question_page[at_least] = any(
+                ids is not None and ids.numbered_questions >= at_least
+                for ids in map(self.ids, self.pages())
+            )
+        return self._numbered_question_page[at_least]
+
     def deleted_pages(self) -> set[str]:
         """Pages the cache knew that are gone from disk (deleted or renamed since)."""
         return {rel for rel in self.index.stamps if rel not in self.files}
@@ -526,6 +547,7 @@ def _ids_to_json(ids: PageIds) -> dict[str, object]:
         "empty": ids.empty,
         "links": sorted(ids.links),
         "questions": [[q.key, q.line, q.column, q.text] for q in ids.questions],
+        "numbered-questions": ids.numbered_questions,
     }
 
 
@@ -542,7 +564,12 @@ def _ids_from_json(data: dict[str, object]) -> PageIds:
         empty=bool(data.get("empty", False)),
         links=frozenset(_links_from_json(data.get("links"))),
         questions=tuple(_questions_from_json(data.get("questions"))),
+        numbered_questions=_int(data.get("numbered-questions")),
     )
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _links_from_json(value: object) -> Iterator[tuple[str, str]]:

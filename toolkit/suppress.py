@@ -14,6 +14,7 @@ UNKNOWN_CODE = Rule(
     "SUP001",
     "suppression-unknown-code",
     "A `kb-disable` comment names no code or an unknown code.",
+    severity=Severity.WARNING,
 )
 UNUSED_SUPPRESSION = Rule(
     "SUP002",

@@ -32,7 +32,9 @@ def book(readme: bytes, page: bytes, questions: bytes = b"# Q\n") -> Iterator[Pa
         content = root / "content"
         (content / "part").mkdir(parents=True)
         (content / "大模型面试题").mkdir()
-        (root / "pyproject.toml").write_text('[tool.kb]\nroot = "content"\n', encoding="utf-8")
+        (root / "pyproject.toml").write_text(
+            '[tool.kb]\nroot = "content"\nquestion-pages = ["大模型面试题/**"]\n', encoding="utf-8"
+        )
         (content / "README.md").write_bytes(readme)
         (content / "part" / "README.md").write_text(PART_README, encoding="utf-8")
         (content / "part" / "a.md").write_bytes(page)

@@ -61,6 +61,8 @@ def test_question_list_check_reads_no_fifo_and_nothing_outside(
     lists = project / "content" / "大模型面试题"
     lists.mkdir()
     (lists / "索引.md").write_text("# 索引\n\n1. [秘密问题？](/q.md?id=nope)\n", encoding="utf-8")
+    with (project / "pyproject.toml").open("a", encoding="utf-8") as config:
+        config.write('question-pages = ["大模型面试题/**"]\n')
     run = run_process(["lint", "--no-cache"], project, timeout=60)
     assert run.status == 2
     assert run.err.splitlines() == [
@@ -68,7 +70,8 @@ def test_question_list_check_reads_no_fifo_and_nothing_outside(
         "kb: error: content/fifo.md: cannot read: not a regular file",
     ]
     assert run.lines[-1] == (
-        "content/大模型面试题/索引.md:3:4: QST009 answer link '/q.md?id=nope' does not resolve: "
+        "content/大模型面试题/索引.md:3:4: error: QST009 answer link '/q.md?id=nope' "
+        "does not resolve: "
         "q.md has no heading with the docsify id 'nope'"  # no "answers it at evil.md:5"
     )
     assert opened_outside(project, "lint", "--no-cache", timeout=60) == (2, [])

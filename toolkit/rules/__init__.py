@@ -8,7 +8,7 @@ from typing import Protocol
 
 from toolkit.config import Config
 from toolkit.document import Document
-from toolkit.findings import Finding, Fix, Severity
+from toolkit.findings import Finding, Fix, Severity, visible
 from toolkit.site import Site
 
 
@@ -40,7 +40,8 @@ class Page:
     def finding(
         self, rule: Rule, line: int, column: int, message: str, fix: Fix | None = None
     ) -> Finding:
-        return Finding(self.display, line, column, rule.code, message, rule.severity, fix)
+        """A finding of `rule` on this page; invisible characters in the message are shown."""
+        return Finding(self.display, line, column, rule.code, visible(message), rule.severity, fix)
 
 
 class RuleFamily(Protocol):

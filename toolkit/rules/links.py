@@ -30,6 +30,7 @@ LINK_UNENCODED = Rule(
     "LNK004",
     "link-unencoded-characters",
     "A link target holds whitespace or characters that must be percent-encoded.",
+    severity=Severity.WARNING,
 )
 LINK_OUTSIDE_ROOT = Rule(
     "LNK005", "link-outside-site", "A link leaves the site root: the site cannot serve it."
@@ -79,7 +80,7 @@ def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
                 LINK_UNENCODED,
                 link.line,
                 link.column,
-                f"target {quoted(link.target)} holds {bad.group(0)!r}: percent-encode it "
+                f"target {quoted(link.target)} holds {quoted(bad.group(0))}: percent-encode it "
                 "(a space is %20, a lone % is %25)",
             )
     seen: set[tuple[int, int, str | None]] = set()

@@ -26,6 +26,7 @@ ASCII_QUESTION_MARK = Rule(
     "question-ascii-question-mark",
     "A question heading in Chinese ends with an ASCII `?` instead of `？`.",
     fixable=True,
+    severity=Severity.WARNING,
 )
 QUESTION_MISNUMBERED = Rule(
     "QST002",
@@ -33,23 +34,27 @@ QUESTION_MISNUMBERED = Rule(
     "A question or numbered subsection does not start with its section's number, or skips or "
     "repeats a number.",
     fixable=True,
+    severity=Severity.WARNING,
 )
 QUESTION_NOT_NUMBERED = Rule(
     "QST003",
     "question-not-numbered",
     "A question heading in a numbered section carries no `N.M` number.",
     fixable=True,
+    severity=Severity.WARNING,
 )
 HEADING_EMPHASIS = Rule(
     "QST004",
     "heading-wrapped-in-emphasis",
     "Bold or italics wrap a heading's whole text (`### **1.1 …？**`).",
     fixable=True,
+    severity=Severity.WARNING,
 )
 QUESTION_WITHOUT_ANSWER = Rule(
     "QST005",
     "question-without-answer",
     "A question heading is followed by the next heading, or the end of the page, with no answer.",
+    severity=Severity.WARNING,
 )
 DUPLICATE_QUESTION = Rule(
     "QST006",
@@ -68,6 +73,9 @@ RULES = (
     *lists.RULES,
 )
 
+QUESTION_BOOK_MIN = 3
+"""A page with this many question headings numbered `N.M` (`### 1.2 …？`) marks a question book."""
+
 # Blocks that do not answer a question: a rule line, or a comment (e.g. a kb-disable pragma).
 _NOT_AN_ANSWER = frozenset({"heading_open", "hr"})
 
@@ -82,8 +90,22 @@ class _Head:
     parts: HeadingParts
 
 
+def applies(site: Site, config: Config) -> bool:
+    """The question rules run on this site: as `questions` says, or on a question book.
+
+    "auto" (the default) recognises a question book by its configured question-list pages, or
+    by a page holding QUESTION_BOOK_MIN question headings numbered `N.M`: other books' headings
+    that end in `?` (an FAQ) are not interview questions.
+    """
+    if config.questions is not None:
+        return config.questions
+    return bool(config.question_pages) or site.has_page_with_numbered_questions(QUESTION_BOOK_MIN)
+
+
 def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
     """Check the page's question headings; on question-list pages, its question lists."""
+    if not applies(site, config):
+        return
     heads = [_locate(page.doc, h) for h in page.doc.headings]
     for head in heads:
         yield from _check_emphasis(page, head)

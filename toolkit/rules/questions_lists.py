@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from toolkit.config import Config
 from toolkit.document import Link, ListItem
-from toolkit.findings import Finding, Fix, clip, quoted
+from toolkit.findings import Finding, Fix, Severity, clip, quoted
 from toolkit.question_headings import docsify_link, has_cjk, question_key
 from toolkit.questions_index import Question, book_questions
 from toolkit.rules import Page, Rule
@@ -18,11 +18,13 @@ LIST_MISNUMBERED = Rule(
     "question-list-misnumbered",
     "An ordered list on a question-list page does not count 1, 2, 3, … (it skips or repeats).",
     fixable=True,
+    severity=Severity.WARNING,
 )
 ITEM_NOT_A_QUESTION = Rule(
     "QST008",
     "question-list-item-not-a-question",
     "An item of an ordered list on a question-list page is not a single question ending in `？`.",
+    severity=Severity.WARNING,
 )
 ANSWER_LINK_UNRESOLVED = Rule(
     "QST009",

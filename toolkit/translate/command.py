@@ -32,6 +32,12 @@ def run_translate(args: argparse.Namespace) -> int:
     """Run `kb translate` as the arguments say; 0 done, 1 missing/stale/rejected, 2 errors."""
     config = load_config(path=args.config, root=args.root)
     i18n = config.project_root / config.translate.i18n
+    if args.if_changed:
+        if not args.check:
+            raise KbError("--if-changed goes with --check")
+        if not touches_editions(args.paths, config):
+            return 0
+        args.paths = []  # a changed page can make any mirror stale (links, the glossary)
     # --check and --status read the mirrors and the memory: not through a symlink out either.
     _refuse_links_out(i18n, config.project_root)
     if args.check or args.status:
@@ -44,6 +50,21 @@ def run_translate(args: argparse.Namespace) -> int:
     # only their own additions: the second waits and starts from what the first wrote.
     with folder_lock(i18n, waiting):
         return _run(args, config)
+
+
+def touches_editions(changed: Sequence[Path], config: Config) -> bool:
+    """Some changed file is what the mirrors are made from or are: the book, i18n/, the
+    glossary or the settings. Decided from the paths (and where the site root is) alone."""
+    project = config.project_root.resolve()
+    watched = [config.site_root.resolve(), (project / config.translate.i18n).resolve()]
+    files = {(project / config.translate.glossary).resolve(), project / "pyproject.toml"}
+    if config.config_file is not None:
+        files.add(config.config_file.resolve())
+    for path in changed:
+        absolute = (Path.cwd() / path).resolve()
+        if absolute in files or any(absolute.is_relative_to(folder) for folder in watched):
+            return True
+    return False
 
 
 def _refuse_links_out(i18n: Path, project_root: Path) -> None:
