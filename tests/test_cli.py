@@ -50,8 +50,7 @@ def test_findings_exit_1_with_text_lines(book: Path, capsys: pytest.CaptureFixtu
     status, out, _ = _run(capsys, "lint")
     assert status == 1
     assert (
-        out == "content/README.md:5:3: error: ANC001 anchor 'nope' not found in part/a.md "
-        "(docsify ids)\n"
+        out == "content/README.md:5:3: ANC001 anchor 'nope' not found in part/a.md (docsify ids)\n"
     )
 
 
@@ -179,7 +178,7 @@ def test_one_changed_file_still_checks_links_into_it(
     page.write_text("# 页\n\n## 2.改名了\n", encoding="utf-8")
     status, out, _ = _run(capsys, "lint", "content/part/a.md")
     assert status == 1
-    assert "content/README.md:4:3: error: ANC001 anchor '_1注意力' not found" in out
+    assert "content/README.md:4:3: ANC001 anchor '_1注意力' not found" in out
 
 
 def test_deleted_page_is_noticed_through_the_cache(
@@ -189,7 +188,7 @@ def test_deleted_page_is_noticed_through_the_cache(
     (book / "content" / "part" / "a.md").unlink()
     status, out, _ = _run(capsys, "lint", "content/part/README.md")
     assert status == 1
-    assert "content/README.md:4:3: error: LNK001 page part/a.md not found" in out
+    assert "content/README.md:4:3: LNK001 page part/a.md not found" in out
 
 
 def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
@@ -239,5 +238,5 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(
     page.write_text("# 页\n\n## 9.注意力\n\n正文。\n", encoding="utf-8")
     os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
     status, out, _ = _run(capsys, "lint", "content/README.md")
-    assert "content/README.md:4:3: error: ANC001 anchor '_1注意力' not found" in out
+    assert "content/README.md:4:3: ANC001 anchor '_1注意力' not found" in out
     assert status == 1

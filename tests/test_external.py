@@ -159,15 +159,15 @@ def test_findings_name_each_use_of_each_broken_url(server: tuple[str, State]) ->
 
     assert all(f.code == "LNK009" for f in findings)
     assert lines(findings) == [
-        f"a.md:2:1: error: LNK009 {base}/loop: redirect loop",
-        f"a.md:4:1: error: LNK009 {base}/missing: 404 Not Found",
-        f"a.md:6:1: error: LNK009 {base}/broken: 500 Internal Server Error (after 2 retries)",
-        f"a.md:7:1: error: LNK009 {base}/slow: timed out after 0.5 s",
-        f"a.md:8:1: error: LNK009 {base}/reset: connection reset",
-        f"a.md:9:{len(f'[head]({base}/get-only) and again ') + 1}: error: LNK009 "
+        f"a.md:2:1: LNK009 {base}/loop: redirect loop",
+        f"a.md:4:1: LNK009 {base}/missing: 404 Not Found",
+        f"a.md:6:1: LNK009 {base}/broken: 500 Internal Server Error (after 2 retries)",
+        f"a.md:7:1: LNK009 {base}/slow: timed out after 0.5 s",
+        f"a.md:8:1: LNK009 {base}/reset: connection reset",
+        f"a.md:9:{len(f'[head]({base}/get-only) and again ') + 1}: LNK009 "
         f"{base}/missing#section: 404 Not Found",
-        f"b.md:1:11: error: LNK009 {base}/missing: 404 Not Found",
-        f"b.md:3:1: error: LNK009 {base}/broken: 500 Internal Server Error (after 2 retries)",
+        f"b.md:1:11: LNK009 {base}/missing: 404 Not Found",
+        f"b.md:3:1: LNK009 {base}/broken: 500 Internal Server Error (after 2 retries)",
     ]
     calls = Counter((m, p) for m, p, _ in state.requests)
     assert calls[("HEAD", "/missing")] == 1  # once per run, whatever the pages and fragments
@@ -202,7 +202,7 @@ def test_too_many_redirects(server: tuple[str, State]) -> None:
     base, _ = server
     settings = ExternalSettings(max_redirects=2, use_cache=False, time_limit=10)
     findings = check_external_links([page("a.md", f"<{base}/chain/3>")], settings=settings)
-    assert lines(findings) == [f"a.md:1:1: error: LNK009 {base}/chain/3: more than 2 redirects"]
+    assert lines(findings) == [f"a.md:1:1: LNK009 {base}/chain/3: more than 2 redirects"]
 
 
 def test_cache_spares_requests(server: tuple[str, State], tmp_path: Path) -> None:
@@ -243,7 +243,7 @@ def test_credentials_are_never_sent(server: tuple[str, State]) -> None:
     findings = check_external_links(
         [page("a.md", f"<{with_login}/auth>\n[x]({with_login}/missing)\n")], settings=FAST
     )
-    assert lines(findings) == [f"a.md:2:1: error: LNK009 {base}/missing: 404 Not Found"]
+    assert lines(findings) == [f"a.md:2:1: LNK009 {base}/missing: 404 Not Found"]
     for _, _, headers in state.requests:
         assert not {"Authorization", "Cookie", "Proxy-Authorization"} & set(headers)
         assert headers["User-Agent"].startswith("kb/")
@@ -291,7 +291,7 @@ def test_lint_external_end_to_end(
     status = main(["lint", "--external", "--no-cache"])
 
     out = capsys.readouterr().out
-    assert out == f"README.md:5:1: error: LNK009 {base}/missing: 404 Not Found\n"
+    assert out == f"README.md:5:1: LNK009 {base}/missing: 404 Not Found\n"
     assert status == 1
 
 

@@ -92,7 +92,7 @@ def test_a_renamed_heading_brings_in_the_page_that_links_to_it(book: Path) -> No
     status, out, opened = _kb(book, "lint", "content/p05.md")
     assert status == 1
     assert out == (
-        "content/p04.md:5:3: error: ANC001 anchor '_5注意力' not found in p05.md (docsify ids)\n"
+        "content/p04.md:5:3: ANC001 anchor '_5注意力' not found in p05.md (docsify ids)\n"
     )
     assert sorted(opened) == ["p04.md", "p05.md"]  # the linking page, nothing else
 
@@ -162,7 +162,7 @@ def test_parallel_runs_share_one_cache(book: Path) -> None:
     page = book / "content" / "p07.md"
     page.write_text(page.read_text("utf-8").replace("## 7.注意力", "## 7.改名"), "utf-8")
     status, out, opened = _kb(book, "lint", "content/p07.md")
-    assert status == 1 and out.startswith("content/p06.md:5:3: error: ANC001")
+    assert status == 1 and out.startswith("content/p06.md:5:3: ANC001")
 
 
 def test_a_python_without_sqlite_lints_without_the_cache(book: Path) -> None:
@@ -178,5 +178,5 @@ def test_a_python_without_sqlite_lints_without_the_cache(book: Path) -> None:
         timeout=120,
     )
     assert (done.returncode, done.stderr) == (1, "")
-    assert done.stdout.startswith("content/p02.md:5:3: error: ANC001 anchor '_3注意力' not found")
+    assert done.stdout.startswith("content/p02.md:5:3: ANC001 anchor '_3注意力' not found")
     assert not (book / ".cache").exists()

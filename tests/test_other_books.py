@@ -132,7 +132,7 @@ def test_every_hook_runs_on_a_book_in_docs(tmp_path: Path) -> None:
     _git(repo, "add", "-A")
     broken = try_repo()
     assert broken.returncode == 1
-    assert "docs/a.md:3:1: error: ANC001 anchor 'nope' not found" in broken.stdout
+    assert "docs/a.md:3:1: ANC001 anchor 'nope' not found" in broken.stdout
     assert "i18n/zh-Hant/a.md: stale: made from an older docs/a.md" in broken.stdout
 
 

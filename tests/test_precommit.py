@@ -50,7 +50,7 @@ def test_try_repo_refuses_broken_anchor_and_accepts_after_fix(book_repo: Path) -
     _git(book_repo, "add", "-A")
     refused = _pre_commit(book_repo, "try-repo", str(REPO), "kb-lint", "--all-files")
     assert refused.returncode == 1, refused.stdout + refused.stderr
-    assert "content/README.md:3:3: error: ANC001 anchor '_1-Attention' not found" in refused.stdout
+    assert "content/README.md:3:3: ANC001 anchor '_1-Attention' not found" in refused.stdout
 
     fixed = subprocess.run(
         [str(KB), "lint", "--fix"], cwd=book_repo, capture_output=True, text=True, timeout=60

@@ -27,7 +27,7 @@ def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _codes(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
     capsys.readouterr()
     main(["lint", "--select", "QST", *args])
-    return [line.split()[2] for line in capsys.readouterr().out.splitlines()]
+    return [line.split()[1] for line in capsys.readouterr().out.splitlines()]
 
 
 def test_the_default_configures_no_question_pages() -> None:

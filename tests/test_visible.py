@@ -47,7 +47,7 @@ def test_a_suggestion_that_differs_by_a_variation_selector_shows_it(
     monkeypatch.chdir(tmp_path)
     assert main(["lint", "--no-cache", "."]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        "README.md:5:1: error: ANC001 anchor '喜欢❤' not found in this page (docsify ids); "
+        "README.md:5:1: ANC001 anchor '喜欢❤' not found in this page (docsify ids); "
         "did you mean '喜欢❤\\u{fe0f}'?",
-        "README.md:7:1: error: LNK001 page 页\\u{200b}.md not found (link '/页\\u{200b}.md')",
+        "README.md:7:1: LNK001 page 页\\u{200b}.md not found (link '/页\\u{200b}.md')",
     ]

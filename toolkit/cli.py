@@ -151,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check Markdown files of a docsify book: TOC and sidebar anchors "
         "(docsify ?id= and #fragment ids), links to pages, folders and images, formulas "
         "(KaTeX), interview questions (on question books) and the inline kb-disable comments. "
-        "Prints `path:line:col: severity: CODE message` per finding. An error is something a "
+        "Prints `path:line:col: CODE message` per finding. An error is something a "
         "reader of the live site meets (a 404, a missing heading, a KaTeX error); a warning "
         "is style or risk, and does not fail the run unless asked.",
         epilog=_LINT_EPILOG,

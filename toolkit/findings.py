@@ -49,12 +49,10 @@ class Finding:
     """A safe edit that `--fix` applies; None when the fix needs a person."""
 
     def text(self) -> str:
-        """The default one-line form: `path:line:col: severity: CODE message`.
-
-        The `path:line:col: error:` shape is the one editors already parse (vim's default
-        errorformat, VS Code's `$gcc` problem matcher), severity included.
-        """
-        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.code} {self.message}"
+        """The default one-line form: `path:line:col: CODE message`, as flake8, pymarkdown and
+        pre-commit-hooks print it (tools parse it); the severity is in JSON, SARIF, GitHub
+        annotations and `--statistics`."""
+        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
 
 
 MESSAGE_VALUE_LIMIT = 200

@@ -15,7 +15,7 @@ from toolkit.config import load_config
 from toolkit.findings import FORMATS
 from toolkit.lint import Options, lint
 
-FINDING = re.compile(r"^content/\S+:\d+:\d+: (error|warning): [A-Z]{3}\d{3} .+$")
+FINDING = re.compile(r"^content/\S+:\d+:\d+: [A-Z]{3}\d{3} .+$")
 ERROR = re.compile(r"^kb: error: content/\S+(:\d+)?: .+$")
 ANY_BYTES = st.one_of(st.binary(max_size=3000), page_bytes())
 

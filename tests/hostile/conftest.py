@@ -18,9 +18,7 @@ from toolkit.cli import main
 REPO = Path(__file__).resolve().parents[2]
 README = "# 首页\n\n## 目录\n\n[坏](/README.md?id=nope)\n"
 """The book's home page: one heading to aim at, one broken anchor that every run must report."""
-README_FINDING = (
-    "content/README.md:5:1: error: ANC001 anchor 'nope' not found in README.md (docsify ids)"
-)
+README_FINDING = "content/README.md:5:1: ANC001 anchor 'nope' not found in README.md (docsify ids)"
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ def test_utf8_bom_is_kept_by_fix(project: Path, kb: Kb) -> None:
         page.read_bytes() == "\ufeff# 页\n\n[目录](/README.md?id=目錄)\n[部分](/part/)\n".encode()
     )
     assert run.lines == [
-        "content/bom.md:3:1: error: ANC001 anchor '目錄' not found in README.md (docsify ids)"
+        "content/bom.md:3:1: ANC001 anchor '目錄' not found in README.md (docsify ids)"
     ]
 
 
@@ -83,8 +83,8 @@ def test_line_ends_count_lines_and_survive_fix(project: Path, kb: Kb, style: str
     run = kb("lint", "content/page.md")
     assert run.status == 1
     assert run.lines == [
-        "content/page.md:3:1: error: ANC001 anchor 'nope' not found in README.md (docsify ids)",
-        "content/page.md:5:1: error: LNK002 '/part' names part.md, which does not exist; "
+        "content/page.md:3:1: ANC001 anchor 'nope' not found in README.md (docsify ids)",
+        "content/page.md:5:1: LNK002 '/part' names part.md, which does not exist; "
         "the folder needs a trailing slash to show part/README.md",
     ]
     run = kb("lint", "--fix", "content/page.md")
@@ -92,7 +92,7 @@ def test_line_ends_count_lines_and_survive_fix(project: Path, kb: Kb, style: str
     lines[4] = "[部分](/part/) $x^2$"
     assert page.read_bytes() == end.join(lines).encode()
     assert run.lines == [
-        "content/page.md:3:1: error: ANC001 anchor 'nope' not found in README.md (docsify ids)"
+        "content/page.md:3:1: ANC001 anchor 'nope' not found in README.md (docsify ids)"
     ]
     before = stamps(project)
     assert kb("lint", "--fix", "content/page.md").status == 1  # only the unfixable finding
@@ -111,7 +111,7 @@ def test_mixed_line_ends_are_reported_not_fixed(project: Path, kb: Kb) -> None:
         "kb: error: content/mixed.md: mixes line-end styles; not fixed (normalise line ends first)"
     ]
     assert run.lines == [
-        "content/mixed.md:3:1: error: LNK002 '/part' names part.md, which does not exist; "
+        "content/mixed.md:3:1: LNK002 '/part' names part.md, which does not exist; "
         "the folder needs a trailing slash to show part/README.md"
     ]
     assert stamps(project) == before
@@ -152,11 +152,11 @@ def test_columns_next_to_control_characters_and_tab_indents(project: Path, kb: K
     page.write_text("\n".join(lines), encoding="utf-8")
     found = "not found in this page (docsify ids)"
     expected = [
-        f"content/ctl.md:4:4: error: ANC001 anchor 'nope1' {found}",
-        f"content/ctl.md:6:2: error: ANC001 anchor 'nope2' {found}",
-        f"content/ctl.md:8:4: error: ANC001 anchor 'PART' {found}; did you mean 'part'?",
-        f"content/ctl.md:10:3: error: ANC001 anchor 'nope4' {found}",
-        f"content/ctl.md:13:4: error: ANC001 anchor 'nope5' {found}",
+        f"content/ctl.md:4:4: ANC001 anchor 'nope1' {found}",
+        f"content/ctl.md:6:2: ANC001 anchor 'nope2' {found}",
+        f"content/ctl.md:8:4: ANC001 anchor 'PART' {found}; did you mean 'part'?",
+        f"content/ctl.md:10:3: ANC001 anchor 'nope4' {found}",
+        f"content/ctl.md:13:4: ANC001 anchor 'nope5' {found}",
     ]
     run = kb("lint", "content/ctl.md")
     assert (run.status, run.lines, run.err) == (1, expected, "")

@@ -78,7 +78,7 @@ def test_external_contacts_only_the_hosts_in_links(
     assert done.returncode == 1
     column = len(f"[a](http://{one}:{port1}/ok) ") + 1
     assert done.stdout.splitlines() == [
-        f"content/links.md:3:{column}: error: LNK009 http://{two}:{port2}/gone: 404 Not Found"
+        f"content/links.md:3:{column}: LNK009 http://{two}:{port2}/gone: 404 Not Found"
     ]
     contacted = {tuple(c) for c in json.loads(log.read_text()) if c[0] != "lookup"}
     assert contacted == {(one, port1), (two, port2)}

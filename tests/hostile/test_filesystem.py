@@ -47,24 +47,23 @@ def test_links_out_of_the_site_are_findings_and_never_read(
     assert run.status == 1 and run.err == ""
     out = "outside the site root"
     assert run.lines == [
-        f"content/escape.md:3:1: error: LNK005 '../../../../etc/passwd' resolves to "
+        f"content/escape.md:3:1: LNK005 '../../../../etc/passwd' resolves to "
         f"../../../../etc/passwd.md, {out}",
-        f"content/escape.md:3:29: error: LNK005 '/../../../../etc/passwd' resolves to "
+        f"content/escape.md:3:29: LNK005 '/../../../../etc/passwd' resolves to "
         f"../../../../etc/passwd.md, {out}",
-        f"content/escape.md:3:58: error: LNK005 '../outside/secret.md?id=s' resolves to "
+        f"content/escape.md:3:58: LNK005 '../outside/secret.md?id=s' resolves to "
         f"../outside/secret.md, {out}",
-        f"content/escape.md:5:1: error: LNK005 '../../../../etc/passwd' resolves to "
+        f"content/escape.md:5:1: LNK005 '../../../../etc/passwd' resolves to "
         f"../../../../etc/passwd, {out}",
-        f"content/escape.md:5:30: error: LNK005 '%2E%2E/%2E%2E/etc/passwd' resolves to "
+        f"content/escape.md:5:30: LNK005 '%2E%2E/%2E%2E/etc/passwd' resolves to "
         f"../../etc/passwd.md, {out}",
         "content/escape.md:5:60: ANC001 anchor '/../../etc/passwd' not found in this page "
         "(docsify ids); docsify reads a Markdown link '#/../../etc/passwd' as a heading id of "
         "this page, so it never opens another page: write '/../../etc/passwd'",
         f"content/escape.md:7:10: LNK005 '../../../../etc/passwd' resolves to "
         f"../../../../etc/passwd, {out}",
-        f"content/escape.md:7:50: error: LNK005 '/../../etc/passwd' resolves to "
-        f"../../etc/passwd, {out}",
-        f"content/escape.md:9:1: error: LNK005 '../../../../etc/passwd' resolves to "
+        f"content/escape.md:7:50: LNK005 '/../../etc/passwd' resolves to ../../etc/passwd, {out}",
+        f"content/escape.md:9:1: LNK005 '../../../../etc/passwd' resolves to "
         f"../../../../etc/passwd.md, {out}",
     ]
     status, opened = opened_outside(project, "lint", "--no-cache", "content/escape.md")
@@ -158,7 +157,7 @@ def test_a_failed_write_leaves_the_file_and_no_temporary(
     assert run.status == 2
     assert run.err == "kb: error: content/page.md: cannot write: No space left on device\n"
     assert run.lines == [
-        "content/page.md:5:1: error: ANC001 anchor 'PART' not found in this page (docsify ids); "
+        "content/page.md:5:1: ANC001 anchor 'PART' not found in this page (docsify ids); "
         "did you mean 'part'?"
     ]
     assert stamps(project) == before  # no temporary file left either
@@ -181,7 +180,7 @@ def test_symlink_loops(project: Path, kb: Kb) -> None:
     ]
     assert run.lines == [
         README_FINDING,
-        "content/sub/page.md:1:1: error: LNK001 page sub/back/sub/back/README.md not found "
+        "content/sub/page.md:1:1: LNK001 page sub/back/sub/back/README.md not found "
         "(link '/sub/back/sub/back/README.md')",
     ]
     assert run.status == 2 and run.seconds < 20
@@ -202,9 +201,8 @@ def test_folder_named_like_a_page(project: Path, kb: Kb) -> None:
     assert run.status == 1 and run.err == ""
     assert run.lines == [
         README_FINDING,
-        "content/links.md:3:1: error: LNK001 page x.md not found (link '/x.md')",
-        "content/x.md/inner.md:3:1: error: ANC001 anchor 'nope' not found in this page "
-        "(docsify ids)",
+        "content/links.md:3:1: LNK001 page x.md not found (link '/x.md')",
+        "content/x.md/inner.md:3:1: ANC001 anchor 'nope' not found in this page (docsify ids)",
     ]
 
 

@@ -70,7 +70,7 @@ def test_question_list_check_reads_no_fifo_and_nothing_outside(
         "kb: error: content/fifo.md: cannot read: not a regular file",
     ]
     assert run.lines[-1] == (
-        "content/大模型面试题/索引.md:3:4: error: QST009 answer link '/q.md?id=nope' "
+        "content/大模型面试题/索引.md:3:4: QST009 answer link '/q.md?id=nope' "
         "does not resolve: "
         "q.md has no heading with the docsify id 'nope'"  # no "answers it at evil.md:5"
     )

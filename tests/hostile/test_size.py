@@ -28,10 +28,8 @@ def test_50_mb_single_line_then_fix(project: Path, kb: Kb) -> None:
     column = len(unit) * repeats + 1
     run = kb("lint", "content/x.md")
     assert run.lines == [
-        f"content/x.md:5:{column}: error: ANC001 anchor '目錄' not found in README.md "
-        "(docsify ids)",
-        f"content/x.md:5:{column + 23}: error: ANC001 anchor 'MULU' not found in README.md "
-        "(docsify ids)",
+        f"content/x.md:5:{column}: ANC001 anchor '目錄' not found in README.md (docsify ids)",
+        f"content/x.md:5:{column + 23}: ANC001 anchor 'MULU' not found in README.md (docsify ids)",
     ]
     assert run.status == 1 and run.seconds < 60
     # The same file with one fixable anchor (case only): --fix rewrites 50 MB once.
@@ -48,7 +46,7 @@ def test_100000_nested_list_levels(project: Path, kb: Kb) -> None:
     _write(project, text)
     run = kb("lint", "content/x.md")
     assert run.lines == [
-        "content/x.md:3:1: error: ANC001 anchor 'nope1' not found in this page (docsify ids)"
+        "content/x.md:3:1: ANC001 anchor 'nope1' not found in this page (docsify ids)"
     ]
     assert run.err == (
         "kb: error: content/x.md:5: lists or quotes nested too deep for the Markdown parser "
@@ -63,7 +61,7 @@ def test_nesting_just_inside_the_limit_is_checked(project: Path, kb: Kb) -> None
     run = kb("lint", "content/x.md")
     assert (run.status, run.err) == (1, "")
     assert run.lines == [
-        "content/x.md:11:1: error: ANC001 anchor 'nope' not found in this page (docsify ids)"
+        "content/x.md:11:1: ANC001 anchor 'nope' not found in this page (docsify ids)"
     ]
 
 
@@ -73,7 +71,7 @@ def test_100000_nested_blockquotes(project: Path, kb: Kb) -> None:
     _write(project, text)
     run = kb("lint", "content/x.md")
     assert run.lines == [
-        "content/x.md:5:1: error: ANC001 anchor 'nope2' not found in this page (docsify ids)"
+        "content/x.md:5:1: ANC001 anchor 'nope2' not found in this page (docsify ids)"
     ]
     assert run.err == (
         "kb: error: content/x.md:3: lists or quotes nested too deep for the Markdown parser "
@@ -89,7 +87,7 @@ def test_100000_nested_inline_brackets_and_emphasis(project: Path, kb: Kb) -> No
     run = kb("lint", "content/x.md")
     assert (run.status, run.err) == (1, "")
     assert run.lines == [
-        "content/x.md:9:1: error: ANC001 anchor 'nope' not found in this page (docsify ids)"
+        "content/x.md:9:1: ANC001 anchor 'nope' not found in this page (docsify ids)"
     ]
     assert run.seconds < 60
 
@@ -104,10 +102,10 @@ def test_10000_headings_with_the_same_text(project: Path, kb: Kb) -> None:
         "adding or removing one of them changes it"
     )
     assert run.lines == [
-        f"content/x.md:20001:1: warning: ANC002 '同名-9999' {repeated}",
-        "content/x.md:20001:15: error: ANC001 anchor '同名-10000' not found in this page "
+        f"content/x.md:20001:1: ANC002 '同名-9999' {repeated}",
+        "content/x.md:20001:15: ANC001 anchor '同名-10000' not found in this page "
         "(docsify ids); did you mean '同名-1000', '同名-100', '同名-9100'?",
-        f"content/x.md:20001:30: warning: ANC002 '同名' {repeated}",
+        f"content/x.md:20001:30: ANC002 '同名' {repeated}",
     ]
     assert run.status == 1 and run.seconds < 60
 
@@ -119,8 +117,8 @@ def test_10000_links_and_formulas_in_one_paragraph(project: Path, kb: Kb) -> Non
     _write(project, f"# T\n\n{links}\n\n{formulas}$\\frac{{1}}{{$ [坏](#nope)\n")
     run = kb("lint", "content/x.md")
     assert run.lines == [
-        "content/x.md:10005:10: error: MTH001 `{` is never closed by `}` (formula column 9)",
-        "content/x.md:10005:13: error: ANC001 anchor 'nope' not found in this page (docsify ids)",
+        "content/x.md:10005:10: MTH001 `{` is never closed by `}` (formula column 9)",
+        "content/x.md:10005:13: ANC001 anchor 'nope' not found in this page (docsify ids)",
     ]
     assert run.status == 1 and run.err == "" and run.seconds < 60
 
@@ -135,10 +133,10 @@ def test_table_of_10000_rows(project: Path, kb: Kb) -> None:
         "first; write `\\vert`, `\\mid` or `\\|` instead of `|`"
     )
     assert run.lines == [
-        f"content/x.md:10005:7: error: MTH017 {split}",
-        f"content/x.md:10005:11: error: MTH017 {split}",
+        f"content/x.md:10005:7: MTH017 {split}",
+        f"content/x.md:10005:11: MTH017 {split}",
         # the row's fourth cell (the link) is dropped, as GitHub's tables do; the next is read
-        "content/x.md:10006:13: error: ANC001 anchor 'nope' not found in this page (docsify ids)",
+        "content/x.md:10006:13: ANC001 anchor 'nope' not found in this page (docsify ids)",
     ]
     assert run.status == 1 and run.err == "" and run.seconds < 60
 
@@ -152,7 +150,7 @@ def test_100000_unclosed_html_comments(project: Path, kb: Kb) -> None:
     _write(project, "# T\n\n[坏](#nope) " + "a <!--" * 100_000 + "\n")
     run = kb("lint", "content/x.md")
     assert run.lines == [
-        "content/x.md:3:1: error: ANC001 anchor 'nope' not found in this page (docsify ids)"
+        "content/x.md:3:1: ANC001 anchor 'nope' not found in this page (docsify ids)"
     ]
     assert run.seconds < 30
 
@@ -177,11 +175,10 @@ def test_100000_character_anchor_and_target_are_clipped_in_messages(project: Pat
     run = kb("lint", "content/x.md")
     found = "not found in this page (docsify ids)"
     assert run.lines == [
-        f"content/x.md:5:1: error: ANC001 anchor '{'a' * 199}…' {found}",
-        f"content/x.md:7:1: error: LNK001 page {'b' * 199}… not found (link '/{'b' * 198}…')",
-        f"content/x.md:9:1: error: ANC001 anchor '{'X' * 199}…' {found}; "
-        f"did you mean '{'x' * 199}…'?",
-        f"content/x.md:11:1: error: ANC001 anchor 'a\\u{{b}}b' {found}",  # escaped: no raw control
+        f"content/x.md:5:1: ANC001 anchor '{'a' * 199}…' {found}",
+        f"content/x.md:7:1: LNK001 page {'b' * 199}… not found (link '/{'b' * 198}…')",
+        f"content/x.md:9:1: ANC001 anchor '{'X' * 199}…' {found}; did you mean '{'x' * 199}…'?",
+        f"content/x.md:11:1: ANC001 anchor 'a\\u{{b}}b' {found}",  # escaped: no raw control
     ]
     assert (run.status, run.err) == (1, "")
     assert run.seconds < 30
@@ -199,8 +196,8 @@ def test_100000_character_questions_are_clipped_in_messages(project: Path, kb: K
     run = kb("lint", "--select", "QST", "content/x.md")
     clipped = "为" * 199 + "…"
     assert run.lines == [
-        f"content/x.md:9:5: warning: QST005 question '1.2 {clipped[:-5]}…' has no answer "
+        f"content/x.md:9:5: QST005 question '1.2 {clipped[:-5]}…' has no answer "
         "before the end of the page",
-        f"content/x.md:9:5: warning: QST006 question '{clipped}' is already asked at line 5 "
+        f"content/x.md:9:5: QST006 question '{clipped}' is already asked at line 5 "
         f"('{clipped}'): keep one answer and link to it",
     ]

@@ -7,12 +7,14 @@ A case is a folder under tests/fixtures/<family>/ holding a small site: Markdown
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from toolkit.cli import main
+from toolkit.lint import ALL_RULES
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -32,7 +34,19 @@ def assert_expected(expected_file: Path, status: int, out: str, update: bool) ->
     expected = expected_file.read_text(encoding="utf-8") if expected_file.exists() else ""
     assert out == expected
     # Warnings alone pass the run; an error fails it.
-    assert status == (1 if ": error: " in expected else 0)
+    assert status == (
+        1 if any(severity_of(line) == "error" for line in expected.splitlines()) else 0
+    )
+
+
+_CODE = re.compile(r"^[^:]+:\d+:\d+: ([A-Z]{3}\d{3}) ")
+
+
+def severity_of(line: str) -> str:
+    """The severity of the code a finding line names."""
+    match = _CODE.match(line)
+    assert match, f"not a finding line: {line!r}"
+    return str(ALL_RULES[match.group(1)].severity)
 
 
 def _lint(
