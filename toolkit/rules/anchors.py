@@ -107,15 +107,21 @@ def _not_found(
     )
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def _anchor_fix(page: Page, target: str, start: int, anchor: str, new: str) -> Fix | None:
     """Replace the anchor inside the written target, if it is written there as such."""
     if start < 0:
         return None
     if page.doc.text[start : start + len(target)] != target:
         return None
+    # docsify lower-cases a Markdown link's id (ASCII only, so offsets stay put): search the
+    # target as it compared it.
+    compared = target.translate(_ASCII_LOWER)
     for written in (anchor, quote(anchor, safe="")):
         # The anchor is the last part of the target: `/a.md?id=x` or `/a#x`.
-        at = target.rfind(written)
+        at = compared.rfind(written.translate(_ASCII_LOWER))
         if at >= 0:
             return Fix(start + at, start + at + len(written), new)
     return None
