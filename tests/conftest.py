@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -56,3 +57,23 @@ def install_node_packages() -> Path:
 def node_modules() -> Path:
     """Path of the installed npm oracles (docsify 4, KaTeX, markdownlint-cli2)."""
     return install_node_packages()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def katex_packages() -> Path:
+    """KaTeX of every supported version, fetched once into tests/.node/katex for all tests.
+
+    Set in the environment, so `kb` processes the tests start find it too, whatever their
+    KB_CACHE_DIR: no test fetches KaTeX on its own.
+    """
+    folder = NODE_HOME / "katex"
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["KB_KATEX_DIR"] = str(folder)
+    from toolkit.tex import SUPPORTED_VERSIONS
+    from toolkit.tex.store import katex_source
+
+    with (NODE_HOME / ".katex-lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for version in SUPPORTED_VERSIONS:
+            katex_source(version)
+    return folder

@@ -5,13 +5,10 @@ from __future__ import annotations
 import difflib
 import functools
 
-from toolkit import tex_data as d
 
-
-@functools.lru_cache(maxsize=1024)
-def suggest(name: str) -> str | None:
-    """The known command closest to a misspelt one (within two edits), ranked by difflib."""
-    index = _deletion_index()
+def suggest(name: str, names: tuple[str, ...]) -> str | None:
+    """The command of `names` closest to a misspelt one (within two edits), ranked by difflib."""
+    index = _deletion_index(names)
     found: set[str] = set()
     for variant in {name} | _deletions(name):
         found.update(index.get(variant, ()))
@@ -62,11 +59,11 @@ def _deletions(name: str) -> set[str]:
     return {name[:i] + name[i + 1 :] for i in range(1, len(name))}
 
 
-@functools.cache
-def _deletion_index() -> dict[str, tuple[str, ...]]:
+@functools.lru_cache(maxsize=4)
+def _deletion_index(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     """Each command name and its one-letter deletions, pointing back at the name."""
     index: dict[str, list[str]] = {}
-    for command in d.katex_tables().command_names:
+    for command in names:
         for variant in {command} | _deletions(command):
             index.setdefault(variant, []).append(command)
     return {k: tuple(v) for k, v in index.items()}
