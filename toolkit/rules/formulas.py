@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.config import Config
 from toolkit.document import Formula, Position
-from toolkit.findings import Finding, Fix, Severity
+from toolkit.findings import Finding, Fix, Severity, clip
 from toolkit.rules import Page, Rule
 from toolkit.site import Site
 
@@ -166,9 +166,16 @@ def _finding(
         _BY_CODE[_CODE_OF_KIND[problem.kind]],
         pos.line if pos else formula.line,
         pos.column if pos else formula.column,
-        f"{problem.message} ({where}){note}",
+        f"{_one_line(problem.message)} ({where}){note}",
         fix,
     )
+
+
+def _one_line(message: str) -> str:
+    """KaTeX's message as one readable line: controls escaped, clipped (0.11.1 can quote a
+    whole parse node as JSON)."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    return clip(text, 300)
 
 
 def _doc_offset(page: Page, formula: Formula, offset: int, lines: list[str]) -> int | None:

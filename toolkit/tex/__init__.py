@@ -181,7 +181,10 @@ def _error_problem(tex: str, error: list[Any], better: str | None) -> TexProblem
     source, message, position, _length = error
     if source == "internal":
         return TexProblem(
-            Kind.KATEX_ERROR, 0, f"KaTeX fails with an internal error, not a parse error: {message}"
+            Kind.KATEX_ERROR,
+            0,
+            f"KaTeX: {message} (an internal KaTeX failure, not a parse error: in the browser it "
+            "stops the math of the whole page)",
         )
     kind = kind_of(message, tex)
     offset = position if isinstance(position, int) else _guess_offset(tex, message)
