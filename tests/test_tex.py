@@ -233,3 +233,26 @@ def test_any_string_gives_problems_inside_it(tex: str, display: bool) -> None:
 @given(st.text(), st.booleans())
 def test_arbitrary_unicode_never_raises(tex: str, display: bool) -> None:
     assert isinstance(check_tex(tex, display), list)
+
+
+def test_lint_exits_2_naming_the_version_when_katex_cannot_be_had(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import toolkit.tex as tex_module
+    from toolkit.cli import main
+
+    monkeypatch.setattr(tex_module, "_ENGINES", {})
+    monkeypatch.setattr(tex_module, "_MEMO", {})
+    monkeypatch.setenv("KB_KATEX_DIR", str(tmp_path / "katex"))
+    monkeypatch.setattr(store.Path, "home", lambda: tmp_path / "home")
+
+    def offline(url: str) -> bytes:
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(store, "_download", offline)
+    page = tmp_path / "a.md"
+    page.write_text("# 标题\n\n$x^2$\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint", "--no-cache", "a.md"]) == 2
+    err = capsys.readouterr().err
+    assert f"KaTeX {CURRENT_VERSION} is needed" in err and "katex.min.js" in err

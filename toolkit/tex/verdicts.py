@@ -5,10 +5,19 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+try:
+    import sqlite3
+except ImportError:  # a Python built without SQLite: every verdict comes from the engine
+    HAVE_SQLITE = False
+else:
+    HAVE_SQLITE = True
+
+if TYPE_CHECKING:
+    import sqlite3
 
 SCHEMA = 1
 """Bump when what a verdict holds changes: older rows are then never read."""
@@ -30,7 +39,7 @@ class VerdictCache:
         self.path = path
         self._new: dict[str, str] = {}
         self._db: sqlite3.Connection | None = None
-        self._broken = False
+        self._broken = not HAVE_SQLITE
 
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is None and not self._broken:
