@@ -61,18 +61,19 @@ def node_modules() -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def katex_packages() -> Path:
-    """KaTeX of every supported version, fetched once into tests/.node/katex for all tests.
+    """KaTeX of every supported version, fetched once into kb's default KaTeX folder.
 
-    Set in the environment, so `kb` processes the tests start find it too, whatever their
-    KB_CACHE_DIR: no test fetches KaTeX on its own.
+    That is `~/.cache/kb/katex`, where kb also looks when a test gives it its own
+    KB_CACHE_DIR or a bare environment; KB_KATEX_DIR is set to it for the processes the tests
+    start. So no test fetches KaTeX on its own, and a second run fetches nothing.
     """
-    folder = NODE_HOME / "katex"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = Path.home() / ".cache" / "kb" / "katex"
     os.environ["KB_KATEX_DIR"] = str(folder)
     from toolkit.tex import SUPPORTED_VERSIONS
     from toolkit.tex.store import katex_source
 
-    with (NODE_HOME / ".katex-lock").open("w") as lock:
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         for version in SUPPORTED_VERSIONS:
             katex_source(version)
