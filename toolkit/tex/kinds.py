@@ -44,8 +44,8 @@ _PATTERNS: tuple[tuple[str, Kind], ...] = (
         Kind.MISPLACED_ALIGNMENT,
     ),
     (
-        r"^Expected group|with no arguments|^End of input (expecting|in) macro argument|"
-        r"^Unexpected end of input in a macro argument",
+        r"^Expected group|^Expected raw group|with no arguments|missing argument$|"
+        r"^End of input (expecting|in) macro argument|^Unexpected end of input in a macro argument",
         Kind.MISSING_ARGUMENT,
     ),
     (
