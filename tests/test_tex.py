@@ -256,3 +256,22 @@ def test_lint_exits_2_naming_the_version_when_katex_cannot_be_had(
     assert main(["lint", "--no-cache", "a.md"]) == 2
     err = capsys.readouterr().err
     assert f"KaTeX {CURRENT_VERSION} is needed" in err and "katex.min.js" in err
+
+
+def test_a_second_lint_takes_verdicts_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import toolkit.tex as tex_module
+    from toolkit.cli import main
+
+    monkeypatch.setenv("KB_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "a.md").write_text("# 标题\n\n$\\kbnever{x}$ 和 $准确率$\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["lint", "a.md"]) == 1
+    first = capsys.readouterr().out
+    assert (tmp_path / "cache" / "katex-verdicts.sqlite").is_file()
+    monkeypatch.setattr(tex_module, "_MEMO", {})
+    monkeypatch.setattr(tex_module, "_engine", lambda version: pytest.fail("engine started"))
+    assert main(["lint", "a.md"]) == 1
+    assert capsys.readouterr().out == first
+    assert "MTH006" in first and "MTH013" in first

@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.tex.kinds import FULL_WIDTH, FULL_WIDTH_FIXES, WARNING_KINDS, Kind, is_cjk, kind_of
 from toolkit.tex.store import INTEGRITY
 from toolkit.tex.verdicts import VerdictCache, key
+
+if TYPE_CHECKING:
+    from toolkit.tex.engine import Engine
 
 CURRENT_VERSION = "0.19.1"
 """The newest KaTeX release: findings judged by another version say which."""
@@ -49,7 +52,7 @@ class TexProblem:
         return self.kind not in WARNING_KINDS
 
 
-_ENGINES: dict[str, Any] = {}
+_ENGINES: dict[str, Engine] = {}
 """One engine per version for the life of the process, started on the first formula needing it."""
 _MEMO: dict[tuple[str, bool, str], tuple[TexProblem, ...]] = {}
 """Problems found in this process: books repeat formulas."""
@@ -92,7 +95,7 @@ def check_many(
     return [list(_MEMO[(version, display, tex)]) for tex, display in formulas]
 
 
-def _add_suggestion(verdict: dict[str, Any], engine: Any) -> None:
+def _add_suggestion(verdict: dict[str, Any], engine: Engine) -> None:
     """For an undefined command, the nearest defined one, kept with the verdict."""
     error = verdict.get("error")
     if error and error[0] == "parse" and str(error[1]).startswith(_UNDEFINED):
@@ -111,7 +114,7 @@ def _add_suggestion(verdict: dict[str, Any], engine: Any) -> None:
 _UNDEFINED = "Undefined control sequence: "
 
 
-def _engine(version: str) -> Any:
+def _engine(version: str) -> Engine:
     if version not in _ENGINES:
         from toolkit.tex.engine import Engine
 
