@@ -32,7 +32,8 @@ translate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-## fuzz: the long fuzz run of tests/fuzz (3,000 random examples per property; KB_FUZZ_EXAMPLES=N)
+## fuzz: the long fuzz run of tests/fuzz (3,000 random examples per property, KB_FUZZ_EXAMPLES=N;
+## 20,000 TeX cases per KaTeX version against KaTeX in Node, KB_KATEX_FUZZ_EXAMPLES=N)
 fuzz: $(STAMP)
 	KB_FUZZ_PROFILE=long $(BIN)/python -m pytest -q tests/fuzz
 
