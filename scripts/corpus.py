@@ -410,7 +410,7 @@ def read_book(path: Path) -> Book:
             continue
         _, name, spec, file = cdn
         book.plugins[name] = spec or "latest"
-        if name == "docsify" and (file.endswith(".js") or not file):
+        if name == "docsify" and (re.search(r"(^|/)docsify(\.min)?\.js$", file) or not file):
             book.docsify = f"docsify@{spec or 'latest'}/{file}"
             # docsify 5 is only the dist/ build; lib/ of every tag is docsify 4 (DESIGN).
             book.docsify_major = 5 if file.startswith("dist/") else 4
@@ -441,13 +441,18 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # the browser drops connections when it moves to the next page
+
+
 @contextlib.contextmanager
 def serve(root: Path):  # type: ignore[no-untyped-def]
     log: list[tuple[str, int]] = []
     handler = type("Handler", (_Handler,), {"log": log})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(root))
-    )
+    server = _QuietServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
