@@ -82,6 +82,7 @@ RENDER_TIMEOUT_MS = 20_000
 # docsify-katex 1.4.3 marks math with these strings before Markdown; visible means unrendered.
 PLACEHOLDER = re.compile(r"c194a9e[b-g]|(?:begin|end)-(?:inline|block)-katex")
 MATH_WIDEN = 3
+VERBOSE = bool(os.environ.get("KB_CORPUS_VERBOSE"))
 SKIP_DIRS = {"node_modules", ".git", ".github", "_book", "site-packages"}
 
 # Makes docsify report each finished render (doneEach) and keeps its vm for the route.
@@ -136,9 +137,6 @@ async () => {
       }
     } catch (e) { /* a broken MathJax is seen as raw TeX */ }
   }
-  const hrefs = (root, selector) => root ? [...root.querySelectorAll(selector)]
-    .map((a) => [a.getAttribute('href') || '', a.href || '', a.textContent.trim().slice(0, 80)])
-    .filter((h) => h[0]) : [];
   const SKIP = 'pre, code, script, style, textarea, svg, math, .katex, .katex-error, '
     + 'mjx-container, .MathJax, .MathJax_Preview, .MathJax_Display, .MathJax_SVG, '
     + '.MJX_Assistive_MathML, .mjx-chtml, mjx-assistive-mml';
@@ -154,6 +152,16 @@ async () => {
     }
     return out;
   };
+  // MathJax typesets a page docsify shows later than docsify's doneEach (docsify-latex queues
+  // it): while TeX-looking text remains, give it time (5 s at most).
+  if (window.MathJax) {
+    for (let i = 0; i < 25 && section && /\\$[^$]+\\$|\\\\\\(|\\\\\\[/.test(texts(section).join(' ')); i++) {
+      await wait(200);
+    }
+  }
+  const hrefs = (root, selector) => root ? [...root.querySelectorAll(selector)]
+    .map((a) => [a.getAttribute('href') || '', a.href || '', a.textContent.trim().slice(0, 80)])
+    .filter((h) => h[0]) : [];
   const errors = (root) => root ? [...root.querySelectorAll(
       '.katex-error, .MathJax_Error, [data-mjx-error], mjx-merror, merror, .merror')]
     .map((e) => [e.getAttribute('title') || e.getAttribute('data-mjx-error') || '',
@@ -320,8 +328,8 @@ class Packages:
             value = json.loads(done.stdout) if done.returncode == 0 and done.stdout.strip() else None
         except ValueError:
             value = None
-        if isinstance(value, list):
-            value = value[-1] if value else None
+        if isinstance(value, list):  # a range: the highest release in it, as the CDNs serve
+            value = max(value, key=_semver) if value else None
         if not isinstance(value, str):
             self.failed[key] = (done.stderr or "no such version").strip().splitlines()[0:1][0]
             return None
@@ -372,6 +380,13 @@ class Packages:
         if local is None:
             return None, label, f"no file {file or '(entry)'} in the package"
         return local, label, ""
+
+
+def _semver(version: str) -> tuple[int, ...]:
+    """Sort key of a version: numeric parts, a pre-release below its release."""
+    core, _, pre = version.partition("-")
+    numbers = tuple(int(n) if n.isdigit() else 0 for n in core.split("."))
+    return (*numbers, 0 if pre else 1)
 
 
 def _package_file(folder: Path, file: str, host: str) -> Path | None:
@@ -628,7 +643,10 @@ def browse(book: Book, browser: Browser) -> tuple[list[Defect], dict[str, object
         while queue:
             route = queue.pop(0)
             start = len(log)
+            began = time.monotonic()
             view = browser.visit(base, route)
+            if VERBOSE:
+                print(f"  {route}: {time.monotonic() - began:.1f} s", file=sys.stderr)
             views[route] = view
             if view is None or view["notFound"]:
                 continue
@@ -687,11 +705,16 @@ def _read(path: Path) -> str:
 
 
 def _stem(path: str) -> str:
-    """The last segment of a route or file path: without .md, `README` for a folder."""
+    """The last segment of a route or file path, without .md; a folder (or its README) as `name/`."""
     path = unquote(path.split("?")[0].split("#")[0]).strip()
-    if path in ("", ".", "./", "/") or path.endswith("/"):
-        return "README"
-    last = path.rstrip("/").split("/")[-1]
+    path = re.sub(r"(^|/)readme(\.md)?$", r"\1", path, flags=re.IGNORECASE)
+    if path.startswith("./"):
+        path = path[2:]
+    if path in ("", ".", "/"):
+        return "/"
+    if path.endswith("/"):
+        return path.rstrip("/").split("/")[-1] + "/"
+    last = path.split("/")[-1]
     return last[:-3] if last.lower().endswith(".md") else last
 
 
@@ -846,12 +869,24 @@ def match(findings: list[dict[str, object]], defects: list[Defect], book: Book) 
 # One book, the table
 
 
-def measure(path: Path, browser: Browser, results: Path) -> dict[str, object]:
+def measure(path: Path, browser: Browser | None, results: Path) -> dict[str, object]:
+    """Browse one book (or, without a browser, reuse its last browse), run kb, match, save."""
     book = read_book(path)
-    started = time.monotonic()
-    browser.errors.clear()
-    defects, seen = browse(book, browser)
-    browsed = time.monotonic() - started
+    saved = results / f"{path.name}.json"
+    if browser is None:
+        old = json.loads(saved.read_text(encoding="utf-8"))
+        defects = [Defect(d["page"], d["kind"], d["target"], d["detail"],
+                          tuple(d["lines"]) if d["lines"] else None) for d in old["defects"]]
+        seen, browsed = old["seen"], old["browse_seconds"]
+        assets = [Asset(**a) for a in old["assets"]]
+        blocked, page_errors = old["blocked_requests"], old["page_errors"]
+    else:
+        started = time.monotonic()
+        browser.errors.clear()
+        defects, seen = browse(book, browser)
+        browsed = time.monotonic() - started
+        assets = list(browser.assets.values())
+        blocked, page_errors = sorted(browser.blocked)[:200], browser.errors[:100]
     findings, kb_stderr = run_kb(book)
     # The snapshot's missing files are nobody's finding either.
     findings = [f for f in findings if not _about_absent(f, book)]
@@ -882,10 +917,10 @@ def measure(path: Path, browser: Browser, results: Path) -> dict[str, object]:
         "absent_files_excluded": len(book.absent),
         "browse_seconds": round(browsed, 1),
         "seen": seen,
-        "assets": [asdict(a) for a in browser.assets.values()],
-        "unservable_assets": [asdict(a) for a in browser.assets.values() if a.problem],
-        "blocked_requests": sorted(browser.blocked)[:200],
-        "page_errors": browser.errors[:100],
+        "assets": [asdict(a) for a in assets],
+        "unservable_assets": [asdict(a) for a in assets if a.problem],
+        "blocked_requests": blocked,
+        "page_errors": page_errors,
         "kb": kb_command(),
         "kb_stderr": kb_stderr,
         "defects": [
@@ -902,7 +937,7 @@ def measure(path: Path, browser: Browser, results: Path) -> dict[str, object]:
         "findings": findings,
     }
     results.mkdir(parents=True, exist_ok=True)
-    (results / f"{path.name}.json").write_text(
+    saved.write_text(
         json.dumps(detail, ensure_ascii=False, indent=1), encoding="utf-8")
     return detail
 
@@ -936,7 +971,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("books", nargs="+", type=Path, help="checkouts of docsify book repositories")
     parser.add_argument("--results", type=Path, default=RESULTS,
                         help=f"folder for the per-book JSON (default {RESULTS})")
+    parser.add_argument("--reuse-browse", action="store_true",
+                        help="judge kb against the defects of the last run saved in the results "
+                        "folder instead of browsing again (fast, for a changed kb)")
     args = parser.parse_args(argv)
+    if args.reuse_browse:
+        rows = [measure(p.resolve(), None, args.results)["summary"] for p in args.books]
+        print_table(rows)  # type: ignore[arg-type]
+        return 0
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} is missing: apt-get install chromium", file=sys.stderr)
         return 2
