@@ -153,9 +153,9 @@ async () => {
     return out;
   };
   // MathJax typesets a page docsify shows later than docsify's doneEach (docsify-latex queues
-  // it): while TeX-looking text remains, give it time (5 s at most).
+  // it): while TeX-looking text remains, give it time (10 s at most).
   if (window.MathJax) {
-    for (let i = 0; i < 25 && section && /\\$[^$]+\\$|\\\\\\(|\\\\\\[/.test(texts(section).join(' ')); i++) {
+    for (let i = 0; i < 50 && section && /\\$[^$]+\\$|\\\\\\(|\\\\\\[/.test(texts(section).join(' ')); i++) {
       await wait(200);
     }
   }
@@ -665,7 +665,17 @@ def browse(book: Book, browser: Browser) -> tuple[list[Defect], dict[str, object
                     if target and target[0] not in queued:
                         queued.add(target[0])
                         queue.append(target[0])
-            _page_defects(book, page, view, source, base, defects)
+            found: set[Defect] = set()
+            _page_defects(book, page, view, source, base, found)
+            if any(d.kind in ("raw-tex", "placeholder") for d in found):
+                # Raw TeX may be a typesetter still at work (MathJax on a busy machine): only
+                # what a fresh load of the page also shows counts.
+                browser.page.goto("about:blank")
+                again = browser.visit(base, route)
+                if again is not None and not again["notFound"]:
+                    found = set()
+                    _page_defects(book, page, again, source, base, found)
+            defects |= found
         for (origin, href), (absolute, text) in sorted(links.items()):
             target = split_route(href)
             if target is None:
@@ -706,10 +716,9 @@ def _read(path: Path) -> str:
 
 def _stem(path: str) -> str:
     """The last segment of a route or file path, without .md; a folder (or its README) as `name/`."""
-    path = unquote(path.split("?")[0].split("#")[0]).strip()
+    path = unquote(path.split("?")[0].split("#")[0]).strip().replace("\\", "/")
     path = re.sub(r"(^|/)readme(\.md)?$", r"\1", path, flags=re.IGNORECASE)
-    if path.startswith("./"):
-        path = path[2:]
+    path = re.sub(r"(^|/)\.(/|$)", r"\1", re.sub(r"(/\.)+/", "/", path))
     if path in ("", ".", "/"):
         return "/"
     if path.endswith("/"):
@@ -804,6 +813,20 @@ def _quoted_values(message: str) -> list[str]:
     return out
 
 
+_QUOTED = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\""
+
+
+def _written_target(message: str) -> str:
+    """The link target as written, from a LNK message (`… (link 'x')`, `'x' names …`, …)."""
+    for pattern in (rf"\(link ({_QUOTED})\)$", rf"^({_QUOTED})", rf"^target ({_QUOTED})"):
+        m = re.search(pattern, message)
+        if m:
+            with contextlib.suppress(ValueError, SyntaxError):
+                return str(ast.literal_eval(m.group(1)))
+    m = re.match(r"^(\S+) is empty", message)  # LNK008 names the page, not the link
+    return m.group(1) if m else ""
+
+
 def classify(finding: dict[str, object], book: Book) -> tuple[str, str, str, str | None]:
     """(site-relative page, class, key, id) of a kb finding."""
     path = (book.path / str(finding["path"])).resolve()
@@ -817,10 +840,16 @@ def classify(finding: dict[str, object], book: Book) -> tuple[str, str, str, str
     if code.startswith("ANC"):
         return page, "anchor", unquote(quoted[0]) if quoted else "", None
     if code in LINK_CODES:
-        target = quoted[0] if quoted else ""
+        target = _written_target(message)
         line = _read(path).splitlines()[int(finding["line"]) - 1:int(finding["line"])]  # type: ignore[call-overload]
-        at = line[0][int(finding["column"]) - 1:] if line else ""  # type: ignore[call-overload]
-        image = at.startswith(("![", "<img")) or message.startswith("image")
+        before = line[0][: int(finding["column"]) + 1] if line else ""  # type: ignore[call-overload]
+        # An image when the nearest opener left of the column is an image's.
+        openers = {t: before.rfind(t) for t in ("![", "<img", "[", "<a ", "href=")}
+        if openers["!["] >= 0 and openers["["] == openers["!["] + 1:
+            openers["["] = -1  # the `[` of the `![` itself
+        nearest_opener = max(openers, key=lambda t: openers[t])
+        image = message.startswith("image") or (
+            openers[nearest_opener] >= 0 and nearest_opener in ("![", "<img"))
         target = target.strip().strip("<>")
         ident = None
         m = re.search(r"[?&]id=([^&#]*)|#(.+)$", target)
