@@ -544,6 +544,25 @@ def locate(source: str, needle: str) -> tuple[int, int] | None:
     return None
 
 
+def locate_text(source: str, text: str) -> tuple[int, int] | None:
+    """1-based line span of a rendered text node in the source: by its longest plain run.
+
+    Markdown removes `_`/`*` and `\\`, docsify-katex adds its markers: the runs between such
+    characters are searched, longest first, and one found exactly once places the node.
+    """
+    plain = re.sub(r"c194a9e[b-g]|<!--\s*(?:begin|end)-(?:inline|block)-katex|"
+                   r"(?:begin|end)-(?:inline|block)-katex\s*-->", "\n", text)
+    runs = sorted((r.strip() for r in re.split(r"[\\$_^*{}\n<>`]", plain)), key=len, reverse=True)
+    for run in runs:
+        if len(run) < 6:
+            break
+        at = source.find(run)
+        if at >= 0 and source.find(run, at + 1) < 0:
+            line = source.count("\n", 0, at) + 1
+            return line, line + run.count("\n")
+    return None
+
+
 class Browser:
     """One Chromium context that answers CDN requests from the cached npm packages."""
 
@@ -768,7 +787,7 @@ def _page_defects(book: Book, page: str, view: dict[str, object], source: str, b
                 snippet = text.strip()[:120]
                 defects.add(Defect(page, "placeholder", snippet,
                                    "sidebar" if key == "sidebarTexts" else "page",
-                                   locate(source, PLACEHOLDER.sub("", snippet))))
+                                   locate_text(source, text)))
                 continue
             m = RAW_TEX.search(text)
             if m:  # one defect per text node: the first TeX-looking run in it
@@ -776,7 +795,7 @@ def _page_defects(book: Book, page: str, view: dict[str, object], source: str, b
                 around = text[max(0, m.start() - 30): m.end() + 30].strip()
                 defects.add(Defect(page, "raw-tex", snippet[:120],
                                    ("sidebar: " if key == "sidebarTexts" else "") + around[:160],
-                                   locate(source, snippet)))
+                                   locate_text(source, text) or locate(source, snippet)))
 
 
 # ---------------------------------------------------------------------------------------------
