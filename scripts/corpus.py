@@ -570,6 +570,7 @@ class Browser:
         self.packages = packages
         self.assets: dict[str, Asset] = {}
         self.blocked: set[str] = set()
+        self.blocked_log: list[str] = []
         self.errors: list[str] = []
         browser = playwright.chromium.launch(  # type: ignore[attr-defined]
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
@@ -590,6 +591,10 @@ class Browser:
         host = urlsplit(url).hostname or ""
         if host not in CDN_HOSTS:
             self.blocked.add(url)
+            page_like = host == "raw.githubusercontent.com" or re.search(
+                r"(\.md|/README|/CHANGELOG)$", urlsplit(url).path, re.IGNORECASE)
+            if page_like and route.request.resource_type in ("fetch", "xhr"):  # type: ignore[attr-defined]
+                self.blocked_log.append(url)  # a page docsify asked for (an alias, :include)
             route.abort()  # type: ignore[attr-defined]
             return
         asset = self.assets.get(url)
@@ -658,12 +663,18 @@ def browse(book: Book, browser: Browser) -> tuple[list[Defect], dict[str, object
         queue = md_routes(root)
         queued = set(queue)
         links: dict[tuple[str, str], tuple[str, str]] = {}  # (page, href) -> (absolute, text)
+        remote: set[str] = set()
         browser.page.goto("about:blank")
         while queue:
             route = queue.pop(0)
-            start = len(log)
+            start, refused = len(log), len(browser.blocked_log)
             began = time.monotonic()
             view = browser.visit(base, route)
+            if browser.blocked_log[refused:]:
+                # An `alias` to a remote page: no network here, so nothing to judge on it.
+                remote.add(route)
+                views[route] = None
+                continue
             if VERBOSE:
                 print(f"  {route}: {time.monotonic() - began:.1f} s", file=sys.stderr)
             views[route] = view
@@ -700,6 +711,8 @@ def browse(book: Book, browser: Browser) -> tuple[list[Defect], dict[str, object
             if target is None:
                 _file_link(book, origin, href, absolute, base, defects)
                 continue
+            if target[0] in remote:
+                continue
             view = views.get(target[0])
             stem = _stem(target[0])
             if view is None or view["notFound"]:
@@ -711,7 +724,8 @@ def browse(book: Book, browser: Browser) -> tuple[list[Defect], dict[str, object
     seen = {
         "pages": sum(1 for v in views.values() if v is not None and not v["notFound"]),
         "not_found_routes": sorted(r for r, v in views.items() if v is not None and v["notFound"]),
-        "unrendered_routes": sorted(r for r, v in views.items() if v is None),
+        "unrendered_routes": sorted(r for r, v in views.items() if v is None and r not in remote),
+        "remote_routes": sorted(remote),
         "links": len(links),
     }
     return sorted(defects), seen
