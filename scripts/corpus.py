@@ -24,6 +24,11 @@ For each BOOK (a checkout of a repository holding a docsify site) the harness
 6. matches findings to defects (see `match` below) and prints one summary row per book, and
    writes the detail to RESULTS (default /work/corpus-results/<book>.json).
 
+`--reuse-browse` skips the browser and judges kb against the defects saved by the last run in
+the results folder: seconds instead of minutes, for a kb that changed.
+
+A page docsify fetches from elsewhere (an `alias` or `:include` to raw.githubusercontent.com)
+cannot be seen offline: its route is listed under `remote_routes` and links to it are not judged.
 Files a snapshot lists but does not hold (`<book>.absent` beside the checkout, one
 root-relative path a line) are left out on both sides: their absence is the snapshot's, not the
 book's.
