@@ -13,7 +13,8 @@ For each BOOK (a checkout of a repository holding a docsify site) the harness
    aborted and listed; an asset that cannot be served locally is listed, never fatal;
 4. visits every page (each .md under the root as a docsify route, and every route its sidebar,
    navbar and content link to) and records the reader's defects:
-     link-404        a link to a route whose page is docsify's 404, or to a file that is missing
+     link-404        a link to a route whose page is docsify's 404 ("404 - Not found", in
+                     docsify 5 "404 - File not found"), or to a file that is missing
      anchor-missing  a link whose ?id= names no element of the target page
      image-broken    an image of the page that does not load (missing file or naturalWidth 0)
      math-error      a .katex-error (or MathJax error) element: the TeX and the message
@@ -160,7 +161,8 @@ async () => {
   // MathJax typesets a page docsify shows later than docsify's doneEach (docsify-latex queues
   // it): while TeX-looking text remains, give it time (10 s at most).
   if (window.MathJax) {
-    for (let i = 0; i < 50 && section && /\\$[^$]+\\$|\\\\\\(|\\\\\\[/.test(texts(section).join(' ')); i++) {
+    const texLeft = () => /\\$[^$]+\\$|\\\\\\(|\\\\\\[/.test(texts(section).join(' '));
+    for (let i = 0; i < 50 && section && texLeft(); i++) {
       await wait(200);
     }
   }
@@ -174,7 +176,7 @@ async () => {
   const first = section && section.firstElementChild;
   return {
     hash: location.hash,
-    notFound: !!first && first.textContent.trim() === '404 - Not found',
+    notFound: !!first && /^404 - (File )?Not found$/i.test(first.textContent.trim()),
     empty: !section || section.textContent.trim() === '',
     ids: section ? [...section.querySelectorAll('[id]')].map((e) => e.id)
       .concat([...section.querySelectorAll('a[name]')].map((e) => e.getAttribute('name'))) : [],
@@ -330,7 +332,9 @@ class Packages:
             ["npm", "view", key, "version", "--json"], capture_output=True, text=True, timeout=120
         )
         try:
-            value = json.loads(done.stdout) if done.returncode == 0 and done.stdout.strip() else None
+            value = (
+                json.loads(done.stdout) if done.returncode == 0 and done.stdout.strip() else None
+            )
         except ValueError:
             value = None
         if isinstance(value, list):  # a range: the highest release in it, as the CDNs serve
@@ -353,7 +357,9 @@ class Packages:
         with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
             done = subprocess.run(
                 ["npm", "pack", key, "--silent", "--pack-destination", tmp],
-                capture_output=True, text=True, timeout=300,
+                capture_output=True,
+                text=True,
+                timeout=300,
             )
             tarballs = list(Path(tmp).glob("*.tgz"))
             if done.returncode != 0 or not tarballs:
@@ -398,7 +404,9 @@ def _package_file(folder: Path, file: str, host: str) -> Path | None:
     """The file a CDN serves for `file` in a package (its default entry when empty)."""
     if not file:
         meta = json.loads((folder / "package.json").read_text(encoding="utf-8"))
-        fields = ("jsdelivr", "browser", "main") if "jsdelivr" in host else ("unpkg", "browser", "main")
+        fields = (
+            ("jsdelivr", "browser", "main") if "jsdelivr" in host else ("unpkg", "browser", "main")
+        )
         entry = next((meta[f] for f in fields if isinstance(meta.get(f), str)), "index.js")
         file = entry.removeprefix("./")
     candidates = [file, file + ".js", file + "/index.js"]
@@ -455,7 +463,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     log: list[tuple[str, int]]
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        self.log.append((unquote(urlsplit(self.path).path), int(code) if str(code).isdigit() else 0))
+        self.log.append(
+            (unquote(urlsplit(self.path).path), int(code) if str(code).isdigit() else 0)
+        )
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
@@ -490,7 +500,9 @@ def md_routes(root: Path) -> list[str]:
         if path.name.startswith("_") or any(p in SKIP_DIRS or p.startswith(".") for p in rel.parts):
             continue
         posix = rel.as_posix()
-        routes.append("/" + (posix[: -len("README.md")] if path.name == "README.md" else posix[:-3]))
+        routes.append(
+            "/" + (posix[: -len("README.md")] if path.name == "README.md" else posix[:-3])
+        )
     return routes
 
 
@@ -555,8 +567,12 @@ def locate_text(source: str, text: str) -> tuple[int, int] | None:
     Markdown removes `_`/`*` and `\\`, docsify-katex adds its markers: the runs between such
     characters are searched, longest first, and one found exactly once places the node.
     """
-    plain = re.sub(r"c194a9e[b-g]|<!--\s*(?:begin|end)-(?:inline|block)-katex|"
-                   r"(?:begin|end)-(?:inline|block)-katex\s*-->", "\n", text)
+    plain = re.sub(
+        r"c194a9e[b-g]|<!--\s*(?:begin|end)-(?:inline|block)-katex|"
+        r"(?:begin|end)-(?:inline|block)-katex\s*-->",
+        "\n",
+        text,
+    )
     runs = sorted((r.strip() for r in re.split(r"[\\$_^*{}\n<>`]", plain)), key=len, reverse=True)
     for run in runs:
         if len(run) < 6:
@@ -583,7 +599,9 @@ class Browser:
         self.browser = browser
         self.context = browser.new_context()
         self.context.add_init_script(_INIT_SCRIPT)
-        self.context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])[a-z]+://"), self._route)
+        self.context.route(
+            re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])[a-z]+://"), self._route
+        )
         self.page = self.context.new_page()
         self.page.on("pageerror", lambda error: self.errors.append(str(error)[:300]))
 
@@ -597,7 +615,8 @@ class Browser:
         if host not in CDN_HOSTS:
             self.blocked.add(url)
             page_like = host == "raw.githubusercontent.com" or re.search(
-                r"(\.md|/README|/CHANGELOG)$", urlsplit(url).path, re.IGNORECASE)
+                r"(\.md|/README|/CHANGELOG)$", urlsplit(url).path, re.IGNORECASE
+            )
             if page_like and route.request.resource_type in ("fetch", "xhr"):  # type: ignore[attr-defined]
                 self.blocked_log.append(url)  # a page docsify asked for (an alias, :include)
             route.abort()  # type: ignore[attr-defined]
@@ -641,12 +660,15 @@ class Browser:
                   const section = document.querySelector('.markdown-section');
                   const vm = window.__kbVm;
                   if (!section || !vm) return false;
-                  let shown = (vm.route && vm.route.path) || decodeURIComponent(location.hash.slice(1).split('?')[0]);
+                  let shown = (vm.route && vm.route.path)
+                    || decodeURIComponent(location.hash.slice(1).split('?')[0]);
                   try { shown = decodeURIComponent(shown); } catch (e) { /* as is */ }
                   if (shown !== route) return false;
                   const first = section.firstElementChild;
-                  if (first && first.textContent.trim() === '404 - Not found') return true;
-                  return (window.__kbDone || 0) > (window.__kbBefore || 0) && section.children.length > 0;
+                  const text = first ? first.textContent.trim() : '';
+                  if (/^404 - (File )?Not found$/i.test(text)) return true;
+                  const done = (window.__kbDone || 0) > (window.__kbBefore || 0);
+                  return done && section.children.length > 0;
                 }""",
                 arg=route,
                 timeout=RENDER_TIMEOUT_MS,
@@ -685,13 +707,19 @@ def browse(book: Book, browser: Browser) -> tuple[list[Defect], dict[str, object
             views[route] = view
             if view is None or view["notFound"]:
                 continue
-            fetched = [p for p, code in log[start:] if code == 200 and p.endswith(".md")
-                       and not Path(p).name.startswith("_")]
+            fetched = [
+                p
+                for p, code in log[start:]
+                if code == 200 and p.endswith(".md") and not Path(p).name.startswith("_")
+            ]
             page = fetched[0].lstrip("/") if fetched else route_file(route)
             sidebar = nearest(root, page, "_sidebar.md")
             source = _read(root / page)
-            for kind, origin in (("contentLinks", page), ("sidebarLinks", sidebar),
-                                 ("navbarLinks", "_navbar.md")):
+            for kind, origin in (
+                ("contentLinks", page),
+                ("sidebarLinks", sidebar),
+                ("navbarLinks", "_navbar.md"),
+            ):
                 for href, absolute, text in view[kind]:  # type: ignore[attr-defined]
                     if href.startswith("#") and not href.startswith("#/"):
                         href = f"#{route}?id={href[1:]}"
@@ -723,8 +751,9 @@ def browse(book: Book, browser: Browser) -> tuple[list[Defect], dict[str, object
             if view is None or view["notFound"]:
                 defects.add(Defect(origin, "link-404", stem, f"{unquote(href)} [{text}]"))
             elif target[1] is not None and target[1] not in view["ids"]:  # type: ignore[operator]
-                defects.add(Defect(origin, "anchor-missing", target[1],
-                                   f"{unquote(href)} [{text}]"))
+                defects.add(
+                    Defect(origin, "anchor-missing", target[1], f"{unquote(href)} [{text}]")
+                )
     defects = _merge_math(defects)
     seen = {
         "pages": sum(1 for v in views.values() if v is not None and not v["notFound"]),
@@ -753,7 +782,7 @@ def _read(path: Path) -> str:
 
 
 def _stem(path: str) -> str:
-    """The last segment of a route or file path, without .md; a folder (or its README) as `name/`."""
+    """The last segment of a route or file path, without .md; a folder or its README: `name/`."""
     path = unquote(path.split("?")[0].split("#")[0]).strip().replace("\\", "/")
     path = re.sub(r"(^|/)readme(\.md)?$", r"\1", path, flags=re.IGNORECASE)
     path = re.sub(r"(^|/)\.(/|$)", r"\1", re.sub(r"(/\.)+/", "/", path))
@@ -771,8 +800,9 @@ def _local_path(book: Book, absolute: str, base: str) -> str | None:
     return unquote(urlsplit(absolute).path).lstrip("/")
 
 
-def _file_link(book: Book, origin: str, href: str, absolute: str, base: str,
-               defects: set[Defect]) -> None:
+def _file_link(
+    book: Book, origin: str, href: str, absolute: str, base: str, defects: set[Defect]
+) -> None:
     """A link that leaves docsify's router for a file of the site: is the file there?"""
     rel = _local_path(book, absolute, base)
     if rel is None or rel == "" or href.startswith(("http:", "https:", "mailto:", "javascript:")):
@@ -783,8 +813,9 @@ def _file_link(book: Book, origin: str, href: str, absolute: str, base: str,
         defects.add(Defect(origin, "link-404", _stem(rel), f"{href} -> /{rel}"))
 
 
-def _page_defects(book: Book, page: str, view: dict[str, object], source: str, base: str,
-                  defects: set[Defect]) -> None:
+def _page_defects(
+    book: Book, page: str, view: dict[str, object], source: str, base: str, defects: set[Defect]
+) -> None:
     for written, absolute, complete, width in view["images"]:  # type: ignore[attr-defined]
         if absolute.startswith("data:"):
             continue
@@ -794,8 +825,9 @@ def _page_defects(book: Book, page: str, view: dict[str, object], source: str, b
         if rel in book.absent:
             continue
         if not (book.root / rel).is_file() or (complete and width == 0):
-            defects.add(Defect(page, "image-broken", _stem(written or rel),
-                               f"src {written!r} -> /{rel}"))
+            defects.add(
+                Defect(page, "image-broken", _stem(written or rel), f"src {written!r} -> /{rel}")
+            )
     for where, key in ((page, "errors"), (page, "sidebarErrors")):
         for message, tex in view[key]:  # type: ignore[attr-defined]
             lines = locate(source, tex)
@@ -804,17 +836,29 @@ def _page_defects(book: Book, page: str, view: dict[str, object], source: str, b
         for text in view[key]:  # type: ignore[attr-defined]
             if PLACEHOLDER.search(text):
                 snippet = text.strip()[:120]
-                defects.add(Defect(page, "placeholder", snippet,
-                                   "sidebar" if key == "sidebarTexts" else "page",
-                                   locate_text(source, text)))
+                defects.add(
+                    Defect(
+                        page,
+                        "placeholder",
+                        snippet,
+                        "sidebar" if key == "sidebarTexts" else "page",
+                        locate_text(source, text),
+                    )
+                )
                 continue
             m = RAW_TEX.search(text)
             if m:  # one defect per text node: the first TeX-looking run in it
                 snippet = m.group(0)
-                around = text[max(0, m.start() - 30): m.end() + 30].strip()
-                defects.add(Defect(page, "raw-tex", snippet[:120],
-                                   ("sidebar: " if key == "sidebarTexts" else "") + around[:160],
-                                   locate_text(source, text) or locate(source, snippet)))
+                around = text[max(0, m.start() - 30) : m.end() + 30].strip()
+                defects.add(
+                    Defect(
+                        page,
+                        "raw-tex",
+                        snippet[:120],
+                        ("sidebar: " if key == "sidebarTexts" else "") + around[:160],
+                        locate_text(source, text) or locate(source, snippet),
+                    )
+                )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -831,7 +875,10 @@ def kb_command() -> list[str]:
 def run_kb(book: Book) -> tuple[list[dict[str, object]], str]:
     done = subprocess.run(
         [*kb_command(), "lint", "--format", "json"],
-        cwd=book.path, capture_output=True, text=True, timeout=1800,
+        cwd=book.path,
+        capture_output=True,
+        text=True,
+        timeout=1800,
     )
     try:
         findings = json.loads(done.stdout) if done.stdout.strip() else []
@@ -879,7 +926,7 @@ def classify(finding: dict[str, object], book: Book) -> tuple[str, str, str, str
         return page, "anchor", unquote(quoted[0]) if quoted else "", None
     if code in LINK_CODES:
         target = _written_target(message)
-        line = _read(path).splitlines()[int(finding["line"]) - 1:int(finding["line"])]  # type: ignore[call-overload]
+        line = _read(path).splitlines()[int(finding["line"]) - 1 : int(finding["line"])]  # type: ignore[call-overload]
         before = line[0][: int(finding["column"]) + 1] if line else ""  # type: ignore[call-overload]
         # An image when the nearest opener left of the column is an image's.
         openers = {t: before.rfind(t) for t in ("![", "<img", "[", "<a ", "href=")}
@@ -887,7 +934,8 @@ def classify(finding: dict[str, object], book: Book) -> tuple[str, str, str, str
             openers["["] = -1  # the `[` of the `![` itself
         nearest_opener = max(openers, key=lambda t: openers[t])
         image = message.startswith("image") or (
-            openers[nearest_opener] >= 0 and nearest_opener in ("![", "<img"))
+            openers[nearest_opener] >= 0 and nearest_opener in ("![", "<img")
+        )
         target = target.strip().strip("<>")
         ident = None
         m = re.search(r"[?&]id=([^&#]*)|#(.+)$", target)
@@ -918,16 +966,13 @@ def match(findings: list[dict[str, object]], defects: list[Defect], book: Book) 
         for i, d in enumerate(defects):
             if d.page != page or DEFECT_CLASS[d.kind] != cls:
                 continue
-            if cls == "anchor":
-                ok = d.target == key
-            elif cls == "image":
-                ok = d.target == key
-            elif cls == "link":
+            if cls == "anchor" or cls == "image" or cls == "link":
                 ok = d.target == key
             else:
                 line = int(f["line"])  # type: ignore[call-overload]
                 ok = d.lines is not None and (
-                    d.lines[0] - MATH_WIDEN <= line <= d.lines[1] + MATH_WIDEN)
+                    d.lines[0] - MATH_WIDEN <= line <= d.lines[1] + MATH_WIDEN
+                )
             if ok:
                 f["matches"].append(i)  # type: ignore[attr-defined]
 
@@ -942,8 +987,16 @@ def measure(path: Path, browser: Browser | None, results: Path) -> dict[str, obj
     saved = results / f"{path.name}.json"
     if browser is None:
         old = json.loads(saved.read_text(encoding="utf-8"))
-        defects = [Defect(d["page"], d["kind"], d["target"], d["detail"],
-                          tuple(d["lines"]) if d["lines"] else None) for d in old["defects"]]
+        defects = [
+            Defect(
+                d["page"],
+                d["kind"],
+                d["target"],
+                d["detail"],
+                tuple(d["lines"]) if d["lines"] else None,
+            )
+            for d in old["defects"]
+        ]
         seen, browsed = old["seen"], old["browse_seconds"]
         assets = [Asset(**a) for a in old["assets"]]
         blocked, page_errors = old["blocked_requests"], old["page_errors"]
@@ -991,21 +1044,26 @@ def measure(path: Path, browser: Browser | None, results: Path) -> dict[str, obj
         "kb": kb_command(),
         "kb_stderr": kb_stderr,
         "defects": [
-            {**asdict(d), "found_by": [
-                f"{f['path']}:{f['line']}:{f['column']}: {f['code']} {f['message']}"
-                for f in findings if i in f["matches"]]}  # type: ignore[operator]
+            {
+                **asdict(d),
+                "found_by": [
+                    f"{f['path']}:{f['line']}:{f['column']}: {f['code']} {f['message']}"
+                    for f in findings
+                    if i in f["matches"]
+                ],
+            }  # type: ignore[operator]
             for i, d in enumerate(defects)
         ],
         "missed_defects": [asdict(d) for i, d in enumerate(defects) if i not in recalled],
         "false_failing_findings": [
             {k: f[k] for k in ("path", "line", "column", "code", "message", "page", "class", "key")}
-            for f in failing if not f["matches"]
+            for f in failing
+            if not f["matches"]
         ],
         "findings": findings,
     }
     results.mkdir(parents=True, exist_ok=True)
-    saved.write_text(
-        json.dumps(detail, ensure_ascii=False, indent=1), encoding="utf-8")
+    saved.write_text(json.dumps(detail, ensure_ascii=False, indent=1), encoding="utf-8")
     return detail
 
 
@@ -1020,27 +1078,58 @@ def _pct(value: object) -> str:
 
 
 def print_table(rows: list[dict[str, object]]) -> None:
-    head = ("book", "findings", "failing", "real", "precision", "defects", "found", "recall",
-            "found(any)")
+    head = (
+        "book",
+        "findings",
+        "failing",
+        "real",
+        "precision",
+        "defects",
+        "found",
+        "recall",
+        "found(any)",
+    )
     table = [head] + [
-        (r["book"], r["findings"], r["failing"], r["failing_real"], _pct(r["precision"]),
-         r["defects"], r["recalled"], _pct(r["recall"]), r["recalled_any_severity"])
+        (
+            r["book"],
+            r["findings"],
+            r["failing"],
+            r["failing_real"],
+            _pct(r["precision"]),
+            r["defects"],
+            r["recalled"],
+            _pct(r["recall"]),
+            r["recalled_any_severity"],
+        )
         for r in rows
     ]
     widths = [max(len(str(row[i])) for row in table) for i in range(len(head))]
     for row in table:
-        print("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
-                        for i, (c, w) in enumerate(zip(row, widths, strict=True))))
+        print(
+            "  ".join(
+                str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("books", nargs="+", type=Path, help="checkouts of docsify book repositories")
-    parser.add_argument("--results", type=Path, default=RESULTS,
-                        help=f"folder for the per-book JSON (default {RESULTS})")
-    parser.add_argument("--reuse-browse", action="store_true",
-                        help="judge kb against the defects of the last run saved in the results "
-                        "folder instead of browsing again (fast, for a changed kb)")
+    parser.add_argument(
+        "books", nargs="+", type=Path, help="checkouts of docsify book repositories"
+    )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=RESULTS,
+        help=f"folder for the per-book JSON (default {RESULTS})",
+    )
+    parser.add_argument(
+        "--reuse-browse",
+        action="store_true",
+        help="judge kb against the defects of the last run saved in the results "
+        "folder instead of browsing again (fast, for a changed kb)",
+    )
     args = parser.parse_args(argv)
     if args.reuse_browse:
         rows = [measure(p.resolve(), None, args.results)["summary"] for p in args.books]
@@ -1062,9 +1151,12 @@ def main(argv: list[str] | None = None) -> int:
                 browser.close()
             summary = detail["summary"]
             rows.append(summary)  # type: ignore[arg-type]
-            print(f"{path.name}: root {detail['site_root']}, {detail['docsify']}, "
-                  f"{detail['seen']['pages']} pages in {detail['browse_seconds']} s, "  # type: ignore[index]
-                  f"{len(detail['unservable_assets'])} unservable assets", file=sys.stderr)  # type: ignore[arg-type]
+            print(
+                f"{path.name}: root {detail['site_root']}, {detail['docsify']}, "
+                f"{detail['seen']['pages']} pages in {detail['browse_seconds']} s, "  # type: ignore[index]
+                f"{len(detail['unservable_assets'])} unservable assets",
+                file=sys.stderr,
+            )  # type: ignore[arg-type]
     print_table(rows)
     print(f"detail: {args.results}/<book>.json")
     return 0
