@@ -909,7 +909,13 @@ def _written_target(message: str) -> str:
             with contextlib.suppress(ValueError, SyntaxError):
                 return str(ast.literal_eval(m.group(1)))
     m = re.match(r"^(\S+) is empty", message)  # LNK008 names the page, not the link
-    return m.group(1) if m else ""
+    if m:
+        return m.group(1)
+    m = re.search(_QUOTED, message)  # any other wording: the first value it quotes
+    if m:
+        with contextlib.suppress(ValueError, SyntaxError):
+            return str(ast.literal_eval(m.group(0)))
+    return ""
 
 
 def classify(finding: dict[str, object], book: Book) -> tuple[str, str, str, str | None]:
