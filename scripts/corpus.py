@@ -43,7 +43,9 @@ Matching rule (one finding may match several defects, one defect several finding
                 percent-decoded) is the same on both sides; links also compare the ?id=;
     anchor:     the ids are the same;
     math:       the finding's line lies within the Markdown lines of the defect's TeX
-                (located by searching the page's source for it), widened by 3 lines.
+                (every place the page's source holds it), widened by 3 lines; text the
+                harness cannot place (placeholder pieces) matches a lost-formula or
+                TeX-outside-math finding (MTH020, MTH022) on the same page.
 A finding "is a real defect" when it matches at least one. precision = real failing findings /
 failing findings (severity error); recall = defects matched by a failing finding / defects.
 """
@@ -963,6 +965,22 @@ DEFECT_CLASS = {
 }
 
 
+def _math_places(defect: Defect, book: Book) -> list[tuple[int, int]]:
+    """Every place of a math defect's TeX in its page: the same formula often recurs on a page
+    (`\\textcircled{1}`), and the browser reports each rendering, located at the first."""
+    places = [defect.lines] if defect.lines is not None else []
+    if defect.kind != "math-error" or defect.lines is None:
+        return places
+    source = _read(book.root / defect.page)
+    needle = defect.target.strip().strip("$").strip()
+    at = source.find(needle) if len(needle) >= 3 else -1
+    while at >= 0:
+        first = source.count("\n", 0, at) + 1
+        places.append((first, first + needle.count("\n")))
+        at = source.find(needle, at + 1)
+    return places
+
+
 def match(findings: list[dict[str, object]], defects: list[Defect], book: Book) -> None:
     """Mark each finding with the defects it matches (the rule is in the module docstring)."""
     for f in findings:
@@ -974,10 +992,15 @@ def match(findings: list[dict[str, object]], defects: list[Defect], book: Book) 
                 continue
             if cls == "anchor" or cls == "image" or cls == "link":
                 ok = d.target == key
+            elif d.lines is None:
+                # Text the browser shows but the harness cannot place in the source (placeholder
+                # pieces): a finding that a formula is lost or TeX left out, on that page, is it.
+                ok = str(f["code"]) in ("MTH020", "MTH022")
             else:
                 line = int(f["line"])  # type: ignore[call-overload]
-                ok = d.lines is not None and (
-                    d.lines[0] - MATH_WIDEN <= line <= d.lines[1] + MATH_WIDEN
+                ok = any(
+                    first - MATH_WIDEN <= line <= last + MATH_WIDEN
+                    for first, last in _math_places(d, book)
                 )
             if ok:
                 f["matches"].append(i)  # type: ignore[attr-defined]
