@@ -89,3 +89,33 @@ def test_every_diagram_renders(
     )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     checker.page.screenshot(path=str(ARTIFACTS / f"diagrams-{edition.code}.png"))
+
+
+_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "diagrams"
+_BLOCK = re.compile(r"^```mermaid\n(.*?)^```", re.M | re.S)
+# mermaid.parse throws on what mermaid would draw as an error graphic.
+_PARSES = """
+async (code) => {
+  try { await mermaid.parse(code); return null; } catch (e) { return String(e.message || e); }
+}
+"""
+
+
+def test_lint_verdicts_agree_with_mermaid(browser: object, node_modules: Path) -> None:
+    """DGM001-003 cases are diagrams the pinned mermaid rejects; ok and DGM004 ones it draws."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        page.set_content("<html><body></body></html>")
+        page.add_script_tag(path=str(node_modules / "mermaid" / "dist" / "mermaid.min.js"))
+        page.evaluate("() => mermaid.initialize({ startOnLoad: false })")
+        checked = 0
+        for case in sorted(_FIXTURES.iterdir()):
+            rejects = case.name[:6] in ("DGM001", "DGM002", "DGM003")
+            text = (case / "README.md").read_text(encoding="utf-8")
+            for code in _BLOCK.findall(text):
+                error = page.evaluate(_PARSES, code)
+                assert (error is not None) == rejects, f"{case.name}: {code!r}: {error}"
+                checked += 1
+        assert checked >= 8
+    finally:
+        page.close()
