@@ -11,6 +11,7 @@ from toolkit.config import Config
 from toolkit.findings import Finding, Fix, Severity, clip, quoted
 from toolkit.rules import Page, Rule
 from toolkit.rules.linkroutes import RoutedLink, routed_links
+from toolkit.rules.links import STRAY, stray_character
 from toolkit.site import Site
 
 ANCHOR_NOT_FOUND = Rule(
@@ -84,6 +85,8 @@ def _not_found(
     close = same or difflib.get_close_matches(anchor, list(dict.fromkeys(known)), n=3, cutoff=0.6)
     where = "this page" if routed.route.path is None else clip(target)
     hint = f"; did you mean {', '.join(quoted(c) for c in close)}?" if close else ""
+    if (bad := stray_character(link)) in STRAY:
+        hint += f" (the target holds {quoted(bad)}, likely a stray character)"
     if routed.profile == "docsify" and link.target.startswith("#/") and link.kind != "html":
         # docsify 4 turns a Markdown `#/a` into this page's `?id=/a`: the link never leaves.
         hint = (

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from toolkit.config import Config
+from toolkit.document import Link
 from toolkit.findings import Finding, Fix, Severity, clip, quoted
 from toolkit.rules import Page, Rule
 from toolkit.rules.linkroutes import RoutedLink, routed_links
@@ -64,35 +65,59 @@ RULES = (
 )
 
 _MUST_ENCODE = re.compile(r"[\s<>\"{}|\\^`]|%(?![0-9A-Fa-f]{2})")
+STRAY = frozenset('"`<>')
+"""Characters that in a link target are a typo rather than something to encode."""
 
 
 def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
     """Check where every link of the page lands."""
+    routed = list(routed_links(page, site.router))
+    broken = {r.link for r in routed if not _lands(site, r)}
     for link in page.doc.links:
         if link.kind == "html":
             continue
         if not link.target.strip() or link.target.strip() == "#":
             yield page.finding(LINK_EMPTY, link.line, link.column, "link has an empty target")
-        elif link.kind != "autolink" and _MUST_ENCODE.search(link.target):
-            bad = _MUST_ENCODE.search(link.target)
-            assert bad is not None
+        elif link.kind != "autolink" and link not in broken and (bad := stray_character(link)):
+            # Only a link that works gets this warning: a broken one is reported once, by the
+            # rule that sees it break, with the character named as the likely cause.
             yield page.finding(
                 LINK_UNENCODED,
                 link.line,
                 link.column,
-                f"target {quoted(link.target)} holds {quoted(bad.group(0))}: percent-encode it "
+                f"target {quoted(link.target)} holds {quoted(bad)}: percent-encode it "
                 "(a space is %20, a lone % is %25)",
             )
     seen: set[tuple[int, int, str | None]] = set()
-    for routed in routed_links(page, site.router):
-        path = routed.route.path
-        key = (routed.link.line, routed.link.column, path)
+    for each in routed:
+        path = each.route.path
+        key = (each.link.line, each.link.column, path)
         if path is None or key in seen:
             continue
         seen.add(key)
-        yield from _check_target(page, site, routed, path)
-        if routed.profile == "docsify":
-            yield from _check_relative(page, routed, site)
+        yield from _check_target(page, site, each, path)
+        if each.profile == "docsify":
+            yield from _check_relative(page, each, site)
+
+
+def stray_character(link: Link) -> str | None:
+    """A character in the target that belongs percent-encoded (a stray quote, a space)."""
+    found = _MUST_ENCODE.search(link.target)
+    return found.group(0) if found else None
+
+
+def _lands(site: Site, routed: RoutedLink) -> bool:
+    """The link reaches an existing file and, if it names one, an existing heading."""
+    path, anchor = routed.route.path, routed.route.anchor
+    if path is not None and not site.exists(path):
+        return False
+    if not anchor:
+        return True
+    target = path if path is not None else routed.page
+    ids = site.ids(target) if target.endswith(".md") else None
+    if ids is None:
+        return True
+    return anchor in (ids.docsify if routed.profile == "docsify" else ids.github)
 
 
 def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iterator[Finding]:
@@ -161,6 +186,8 @@ def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iter
                 f"image {clip(path)} not found: docsify 4 loads images from the page's folder, "
                 f"even with a leading '/' (link {quoted(link.target)}); write {quoted(relative)}"
             )
+    if (bad := stray_character(link)) in STRAY:
+        message += f"; the target holds {quoted(bad)}, likely a stray character"
     yield page.finding(LINK_TARGET_MISSING, link.line, link.column, message)
 
 
