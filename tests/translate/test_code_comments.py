@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
+from tests.translate.conftest import Kb
+from tests.translate.fakelibre import FakeLibre
 from toolkit.translate.code_comments import code_text, code_texts, diagram_type, masked
 from toolkit.translate.reassemble import assemble, identity
+from toolkit.translate.inline import HAN
 from toolkit.translate.segment import segment_page
 
 
@@ -117,3 +123,32 @@ def test_code_spans_in_a_comment_are_placeholders() -> None:
     segmented = segment_page("```python\nx = 1  # 见 `f(x)` 的说明\n```\n")
     comment = segmented.segments[0]
     assert comment.text == "见 {{0}} 的说明"
+
+
+def test_machine_translation_of_code_keeps_the_code_running(
+    project: Path, kb: Kb, fake: FakeLibre
+) -> None:
+    """Through the real backend path: comments, docstrings and labels come back in English,
+    the rest of each block byte for byte, and the Python still parses to the same AST."""
+    code = 'def f(x):\n    """求和：返回 x。"""\n    s = "数据"  # 这是注释\n    return s\n'
+    page = project / "content" / "基础" / "code.md"
+    page.write_text(
+        f'# 代码\n\n```python\n{code}```\n\n```mermaid\nflowchart LR\n  A["输入"] --> B["输出"]\n```\n',
+        encoding="utf-8",
+    )
+    status, _, err = kb("translate", "--lang", "en", "content/基础/code.md")
+    assert status == 0, err
+    mirror = (project / "i18n" / "en" / "基础" / "code.md").read_text(encoding="utf-8")
+    block = mirror.split("```python\n", 1)[1].split("```", 1)[0]
+    assert '    s = "数据"  # ' in block  # the string is data
+    assert not HAN.search(block.replace('"数据"', ""))
+    assert _ast_without_docstrings(block) == _ast_without_docstrings(code)
+    assert 'A["' in mirror and not HAN.search(mirror.split("```mermaid", 1)[1])
+
+
+def _ast_without_docstrings(code: str) -> str:
+    tree = ast.parse(code)
+    function = tree.body[0]
+    assert isinstance(function, ast.FunctionDef)
+    function.body = function.body[1:]  # the test's one docstring
+    return ast.dump(tree)
