@@ -10,8 +10,8 @@ import pytest
 from tests.translate.conftest import Kb
 from tests.translate.fakelibre import FakeLibre
 from toolkit.translate.code_comments import code_text, code_texts, diagram_type, masked
-from toolkit.translate.reassemble import assemble, identity
 from toolkit.translate.inline import HAN
+from toolkit.translate.reassemble import assemble, identity
 from toolkit.translate.segment import segment_page
 
 
@@ -133,7 +133,8 @@ def test_machine_translation_of_code_keeps_the_code_running(
     code = 'def f(x):\n    """求和：返回 x。"""\n    s = "数据"  # 这是注释\n    return s\n'
     page = project / "content" / "基础" / "code.md"
     page.write_text(
-        f'# 代码\n\n```python\n{code}```\n\n```mermaid\nflowchart LR\n  A["输入"] --> B["输出"]\n```\n',
+        f"# 代码\n\n```python\n{code}```\n\n"
+        '```mermaid\nflowchart LR\n  A["输入"] --> B["输出"]\n```\n',
         encoding="utf-8",
     )
     status, _, err = kb("translate", "--lang", "en", "content/基础/code.md")
