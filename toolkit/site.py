@@ -669,7 +669,7 @@ def site_router(info: SiteInfo) -> Router:
 def scan_site(info: SiteInfo, root: Path | None = None, math: str | None = None) -> Site:
     """List a site described by `info` (at `root` when it is a mirror of it elsewhere)."""
     return Site.scan(
-        root or info.root,
+        root or info.content_root or info.root,
         info.docsify_version,
         math=math or info.math,
         katex_version=info.katex_version,
