@@ -222,9 +222,27 @@ def _check_page(
     findings: list[Finding] = list(extra)
     for family in FAMILIES:
         findings.extend(family.check(item.page, item.site, config))
+    findings = _one_per_answer_link(findings)
     findings = suppress.apply_suppressions(item.page, findings, ALL_RULES)
     ignored = _per_file_ignores(item.path, config)
     return [f for f in findings if selected(f.code, options.select, options.ignore + ignored)]
+
+
+_ANSWER_LINK_UNRESOLVED = "QST009"
+
+
+def _one_per_answer_link(findings: list[Finding]) -> list[Finding]:
+    """A broken answer link on a question-list page is one defect: QST009 reports it with the
+    place the book answers the question (and a fix to it), so the anchor or link finding at the
+    same place is dropped."""
+    answered = {(f.line, f.column) for f in findings if f.code == _ANSWER_LINK_UNRESOLVED}
+    if not answered:
+        return findings
+    return [
+        f
+        for f in findings
+        if not (f.code in ("ANC001", "LNK001") and (f.line, f.column) in answered)
+    ]
 
 
 def _per_file_ignores(path: Path, config: Config) -> tuple[str, ...]:
