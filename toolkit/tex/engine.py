@@ -133,9 +133,9 @@ class Engine:
     def judge(self, items: list[tuple[str, bool]]) -> list[dict[str, Any]]:
         """KaTeX's verdict on each `(tex, display)`: `error`, or math-mode `chars` and `safe`."""
         payload = json.dumps({"items": items, "fixes": self._fixes}, ensure_ascii=False)
-        result: list[dict[str, Any]] = json.loads(
-            str(self._context.call("kb.judgeAll", payload, timeout_sec=600))
-        )
+        # No timeout: mini-racer refuses one when the caller runs inside an asyncio loop (a
+        # Playwright session, an editor plugin), and KaTeX bounds its own work (maxExpand).
+        result: list[dict[str, Any]] = json.loads(str(self._context.call("kb.judgeAll", payload)))
         return result
 
     def command_names(self) -> tuple[str, ...]:
