@@ -21,6 +21,10 @@ from toolkit.document import markdown_parser
 from toolkit.translate.inline import HAN, Element, elements, last_column, raw_cells
 
 PLACEHOLDER = re.compile(r"\{\{(\d+)\}\}")
+# Full-width CJK punctuation (、。（），：；！？【】《》「」…): Chinese typography, not English.
+CJK_PUNCTUATION = re.compile(
+    "[\u3000-\u3003\u3008-\u3011\u3014-\u301f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]"
+)
 # A URL runs to whitespace or Chinese punctuation: raw Chinese paths (IRIs) are part of it.
 _URL_STOP = "\\s<>\"'`，。；：！？、（）《》「」【】"
 _URL = re.compile(rf"https?://[^{_URL_STOP}]*[^{_URL_STOP}.,;:!?)\]]")
@@ -57,8 +61,12 @@ class Segment:
 
     @property
     def needs_translation(self) -> bool:
-        """The segment holds Chinese: segments without it are copied unchanged."""
-        return HAN.search(self.text) is not None
+        """The segment holds Chinese: segments without it are copied unchanged.
+
+        Full-width punctuation counts as Chinese: `LLaMA、Mistral` and `all-reduce，$2\\Psi$`
+        are Chinese typography that the English edition must not copy.
+        """
+        return HAN.search(self.text) is not None or CJK_PUNCTUATION.search(self.text) is not None
 
 
 @dataclass(frozen=True, slots=True)
