@@ -51,14 +51,14 @@ class ForbiddenTerm:
     """Line of the style sheet that rules it out."""
     pattern: re.Pattern[str]
     allowed: tuple[str, ...] = ()
-    """Phrases the term may stand in (paper titles quoted as published)."""
+    """Phrases the term may stand in, in any case (paper titles quoted as published)."""
 
     def uses(self, prose: str) -> Iterator[re.Match[str]]:
         """Each use of the term in `prose` outside the allowed phrases."""
         spans = [
             (m.start(), m.end())
             for phrase in self.allowed
-            for m in re.finditer(re.escape(phrase), prose)
+            for m in re.finditer(re.escape(phrase) + "(?:s|es)?", prose, re.IGNORECASE)
         ]
         for match in self.pattern.finditer(prose):
             if not any(a <= match.start() and match.end() <= b for a, b in spans):
