@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polib  # type: ignore[import-untyped]
 import pytest
 
+from tests.translate.conftest import Kb
+from tests.translate.fakelibre import FakeLibre
 from toolkit.errors import KbError
+from toolkit.site import iter_markdown
 from toolkit.translate.english_style import (
     STYLE_SHEET,
+    ForbiddenTerm,
     StyleSheet,
+    check_english,
     check_page,
     load_style_sheet,
     term_pattern,
@@ -117,3 +123,34 @@ def test_a_missing_style_sheet_forbids_nothing(tmp_path: Path) -> None:
 def test_a_bad_style_sheet_names_file_and_line(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(KbError, match=message.replace("`", ".").replace("'", ".")):
         _sheet(tmp_path, text)
+
+
+def test_check_names_the_memory_entry_to_edit(project: Path, kb: Kb, fake: FakeLibre) -> None:
+    assert kb("translate", "--lang", "en")[0] == 0
+    (project / "i18n" / STYLE_SHEET).write_text(SHEET, encoding="utf-8")
+    assert kb("translate", "--check", "--lang", "en")[:2] == (0, "")
+    path = project / "i18n" / "po" / "en" / "基础" / "attention.po"
+    po = polib.pofile(str(path))
+    entry = po.find("注意力机制")
+    entry.msgstr = "Attention in large models"
+    entry.flags.remove("fuzzy")
+    po.save(str(path))
+    assert kb("translate", "--lang", "en", "--offline")[0] == 0
+    status, out, err = kb("translate", "--check", "--lang", "en")
+    line = polib.pofile(str(path)).find("注意力机制").linenum  # where the entry starts
+    assert status == 1
+    assert out == (
+        "i18n/en/基础/attention.md:6:16: en style: 'large models': the style sheet forbids "
+        f"`large model` (line 7); use LLM; edit i18n/po/en/基础/attention.po:{line}\n"
+    )
+    assert "1 style findings" in err
+
+
+def test_the_english_edition_keeps_its_style_sheet() -> None:
+    """CI: 0 full-width punctuation, 0 leftover glosses, 0 forbidden terms in i18n/en."""
+    sheet = load_style_sheet(REPO / "i18n" / STYLE_SHEET)
+    assert len(sheet.forbidden) >= 10
+    assert all(isinstance(term, ForbiddenTerm) for term in sheet.forbidden)
+    files = {path: path.read_bytes() for path in iter_markdown([REPO / "i18n" / "en"])}
+    assert len(files) > 40
+    assert check_english(files, sheet, REPO / "i18n") == []
