@@ -147,3 +147,28 @@ def test_english_capitalises_a_glossary_term_that_opens_a_sentence(
     page = segment_page(source, terms)
     assert render_segment(page, 0, lambda i: english, capitalize=True) == expected
     assert render_segment(page, 0, lambda i: english) == expected.replace("Grouped", "grouped")
+
+
+@pytest.mark.parametrize(
+    ("source", "needs"),
+    [
+        ("## 1.Attention\n", True),  # English writes "1. Attention"
+        ("* [2.Transformer](/a.md?id=x)\n", True),  # the TOC entry of that heading
+        ("## 7. Sliding Window Attention (SWA)\n", False),
+        ("It has 1.5B parameters.\n", False),
+        ("| LLaMA、Mistral |\n| --- |\n", True),  # full-width punctuation
+        ("## 3.位置编码\n", True),
+        ("Plain $x$ text.\n", False),
+    ],
+)
+def test_what_english_translates_besides_chinese_characters(source: str, needs: bool) -> None:
+    terms = Terms(fixed={"位置编码": "positional encoding"})
+    page = segment_page(source, terms)
+    assert page.segments[0].needs_translation is needs
+
+
+def test_a_glossary_term_after_a_section_number_is_capitalised() -> None:
+    page = segment_page("## 3.位置编码\n", Terms(fixed={"位置编码": "positional encoding"}))
+    assert page.segments[0].text == "3.{{0}}"
+    rendered = render_segment(page, 0, lambda i: "3. {{0}}", capitalize=True)
+    assert rendered == "3. Positional encoding"
