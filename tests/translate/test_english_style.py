@@ -154,3 +154,19 @@ def test_the_english_edition_keeps_its_style_sheet() -> None:
     files = {path: path.read_bytes() for path in iter_markdown([REPO / "i18n" / "en"])}
     assert len(files) > 40
     assert check_english(files, sheet, REPO / "i18n") == []
+
+
+@pytest.mark.parametrize(
+    ("page", "found"),
+    [
+        ("### 2.3 RoPE: why is it applied only to Q and K?\n", "RoPE"),
+        ("### 2.3 Why is RoPE applied only to Q and K?\n", None),
+        ("### 5.1 Motivation: where attention spends its time\n", None),  # a topic, not a question
+        ("Follow-up: why is it slow?\n", None),  # prose may open with a label
+    ],
+)
+def test_question_headings_ask_the_question_itself(page: str, found: str | None) -> None:
+    findings = check_page("p.md", page, StyleSheet())
+    assert [f.message.split("(")[1].split(")")[0] for f in findings] == (
+        [repr(found)] if found else []
+    )

@@ -2,12 +2,13 @@
 
 Run by `kb translate --check` on the English mirrors it builds. Only prose is read (text of
 headings, paragraphs, list items and table cells): code, math, HTML and link targets are the
-source's own and are not English to judge. Three kinds of finding:
+source's own and are not English to judge. Four kinds of finding:
 
 - full-width CJK punctuation (`（），、：`) typed into English text;
 - a gloss carried over from the Chinese, a term repeated in parentheses (`Reward Model (reward
   model)`), which the source needed to introduce an English word and English does not;
-- a term the style sheet (`i18n/style-en.md`, table "Forbidden terms") rules out.
+- a term the style sheet (`i18n/style-en.md`, table "Forbidden terms") rules out;
+- a question heading in the form "Topic: question?" rather than the question itself.
 
 Each finding names the mirror's line and, where it can, the memory entry to edit.
 """
@@ -36,6 +37,11 @@ FORBIDDEN_SECTION = "Forbidden terms"
 
 # Up to six words before a parenthesis, then what the parenthesis holds.
 _GLOSS = re.compile(r"([A-Za-z][\w-]*(?:[ \t]+[\w-]+){0,5})[ \t]*[（(]([^()（）\n]+)[）)]")
+# "5.1 Motivation: why is attention slow?": interviewers ask "Why is attention slow?".
+_TOPIC_QUESTION = re.compile(
+    r"(?:[\d.]+ )?([^:?]{1,60}): (?:what|why|how|which|when|where|who|is|are|does|do|can|should)"
+    r"\b[^?]*\?$"
+)
 _CODE = "\ufffc"
 """Stands for inline code and math in the joined prose, so words never run across them."""
 
@@ -150,13 +156,15 @@ class _Piece:
     column: int
 
 
-def prose_blocks(text: str) -> Iterator[tuple[str, list[_Piece]]]:
-    """Each inline block's prose, joined (code and math as one mark), with where it sits."""
+def prose_blocks(text: str) -> Iterator[tuple[str, list[_Piece], bool]]:
+    """Each inline block's prose, joined (code and math as one mark), with where it sits and
+    whether it is a heading."""
     lines = text.split("\n")
     tokens = markdown_parser().parse(text, {})
-    for token in tokens:
+    for index, token in enumerate(tokens):
         if token.type != "inline" or token.map is None:
             continue
+        heading = index > 0 and tokens[index - 1].type == "heading_open"
         line = token.map[0]
         cursor = 0
         joined: list[str] = []
@@ -185,7 +193,7 @@ def prose_blocks(text: str) -> Iterator[tuple[str, list[_Piece]]]:
                 joined.append(child.content)
                 size += len(child.content)
         if pieces:
-            yield "".join(joined), pieces
+            yield "".join(joined), pieces, heading
 
 
 def _place(pieces: list[_Piece], offset: int) -> tuple[int, int]:
@@ -200,7 +208,14 @@ def _place(pieces: list[_Piece], offset: int) -> tuple[int, int]:
 def check_page(path: str, text: str, sheet: StyleSheet) -> list[StyleFinding]:
     """Every style finding on one English page."""
     findings = []
-    for prose, pieces in prose_blocks(strip_trailer(text)):
+    for prose, pieces, heading in prose_blocks(strip_trailer(text)):
+        if heading and (match := _TOPIC_QUESTION.match(prose)):
+            line, column = _place(pieces, match.start(1))
+            message = (
+                f"question heading in the form 'Topic: question?' ({match.group(1)!r}); "
+                "ask the question itself"
+            )
+            findings.append(StyleFinding(path, line, column, message, prose))
         for match in CJK_PUNCTUATION.finditer(prose):
             if _quoted_chinese(prose, match.start()):
                 continue
