@@ -170,3 +170,24 @@ def test_question_headings_ask_the_question_itself(page: str, found: str | None)
     assert [f.message.split("(")[1].split(")")[0] for f in findings] == (
         [repr(found)] if found else []
     )
+
+
+@pytest.mark.parametrize(
+    ("page", "repeated"),
+    [
+        ("Data parallelism (Data Parallelism, DP) copies the model.\n", "Data Parallelism"),
+        ("A process reward model (PRM, Process Reward Model) is used.\n", "Process Reward Model"),
+        ("Data parallelism (DP) copies the model.\n", None),
+        ("Locally typical sampling (Locally Typical Sampling, 2022, arXiv:2202.00666).\n", None),
+    ],
+)
+def test_a_gloss_may_follow_an_abbreviation_but_a_citation_is_no_gloss(
+    page: str, repeated: str | None
+) -> None:
+    findings = check_page("p.md", page, StyleSheet())
+    expected = (
+        [f"leftover gloss: {repeated!r} repeats the term before it in parentheses"]
+        if repeated
+        else []
+    )
+    assert [f.message for f in findings] == expected

@@ -224,12 +224,11 @@ def check_page(path: str, text: str, sheet: StyleSheet) -> list[StyleFinding]:
             message = f"full-width punctuation {found!r} (U+{ord(found):04X}) in English prose"
             findings.append(StyleFinding(path, line, column, message, _around(prose, match)))
         for match in _GLOSS.finditer(prose):
-            before, inner = match.group(1), match.group(2).strip()
-            count = len(inner.split())
-            if " ".join(before.split()[-count:]).casefold() != " ".join(inner.split()).casefold():
+            repeated = _repeated(match.group(1), match.group(2))
+            if repeated is None:
                 continue
             line, column = _place(pieces, match.start(2))
-            message = f"leftover gloss: {inner!r} repeats the term before it in parentheses"
+            message = f"leftover gloss: {repeated!r} repeats the term before it in parentheses"
             findings.append(StyleFinding(path, line, column, message, match.group(0)))
         for term in sheet.forbidden:
             for match in term.uses(prose):
@@ -240,6 +239,20 @@ def check_page(path: str, text: str, sheet: StyleSheet) -> list[StyleFinding]:
                 )
                 findings.append(StyleFinding(path, line, column, message, match.group(0)))
     return sorted(findings)
+
+
+def _repeated(before: str, inner: str) -> str | None:
+    """The part of a parenthesis that repeats the words before it: `reward model (reward
+    model)`, or `process reward model (PRM, Process Reward Model)`; None if none does."""
+    if re.search(r"\b(?:19|20)\d\d\b|arXiv", inner):
+        return None  # a citation: "locally typical sampling (Locally Typical Sampling, 2022)"
+    words = [w.casefold() for w in before.split()]
+    for part in inner.split(","):
+        part = part.strip()
+        count = len(part.split())
+        if part and count <= len(words) and words[-count:] == part.casefold().split():
+            return part
+    return None
 
 
 def _quoted_chinese(prose: str, at: int) -> bool:
