@@ -178,6 +178,7 @@ def test_question_headings_ask_the_question_itself(page: str, found: str | None)
         ("Data parallelism (Data Parallelism, DP) copies the model.\n", "Data Parallelism"),
         ("A process reward model (PRM, Process Reward Model) is used.\n", "Process Reward Model"),
         ("Data parallelism (DP) copies the model.\n", None),
+        ("Use adapters (Adapter) here.\n", "Adapter"),
         ("Locally typical sampling (Locally Typical Sampling, 2022, arXiv:2202.00666).\n", None),
     ],
 )

@@ -246,13 +246,19 @@ def _repeated(before: str, inner: str) -> str | None:
     model)`, or `process reward model (PRM, Process Reward Model)`; None if none does."""
     if re.search(r"\b(?:19|20)\d\d\b|arXiv", inner):
         return None  # a citation: "locally typical sampling (Locally Typical Sampling, 2022)"
-    words = [w.casefold() for w in before.split()]
+    words = [_stem(w) for w in before.split()]
     for part in inner.split(","):
         part = part.strip()
         count = len(part.split())
-        if part and count <= len(words) and words[-count:] == part.casefold().split():
+        if part and count <= len(words) and words[-count:] == [_stem(w) for w in part.split()]:
             return part
     return None
+
+
+def _stem(word: str) -> str:
+    """Case and a plural `s` do not make a different term: `adapters (Adapter)`."""
+    word = word.casefold()
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
 def _quoted_chinese(prose: str, at: int) -> bool:
