@@ -15,7 +15,7 @@ from toolkit.translate.reassemble import (
     sanitise,
     structure_problem,
 )
-from toolkit.translate.segment import Span, Terms, segment_page
+from toolkit.translate.segment import Segment, Span, Terms, segment_page
 
 REPO = Path(__file__).resolve().parents[2]
 PAGES = sorted((REPO / "content").rglob("*.md")) + sorted(
@@ -172,3 +172,10 @@ def test_a_glossary_term_after_a_section_number_is_capitalised() -> None:
     assert page.segments[0].text == "3.{{0}}"
     rendered = render_segment(page, 0, lambda i: "3. {{0}}", capitalize=True)
     assert rendered == "3. Positional encoding"
+
+
+def test_a_glued_number_in_code_is_code() -> None:
+    label = Segment(kind="label", line=1, text="1.step", values=(), breaks=())
+    assert not label.needs_translation  # only headings and TOC entries get "1. Step"
+    heading = Segment(kind="heading", line=1, text="1.Step", values=(), breaks=())
+    assert heading.needs_translation

@@ -77,7 +77,9 @@ class Segment:
             HAN.search(self.text) is not None
             or CJK_PUNCTUATION.search(self.text) is not None
             or any(isinstance(part, str) for value in self.values for part in value)
-            or (self.kind in ("heading", "paragraph") and _GLUED_NUMBER.match(self.text) is not None)
+            or (
+                self.kind in ("heading", "paragraph") and _GLUED_NUMBER.match(self.text) is not None
+            )
         )
 
 
