@@ -192,3 +192,10 @@ def test_a_gloss_may_follow_an_abbreviation_but_a_citation_is_no_gloss(
         else []
     )
     assert [f.message for f in findings] == expected
+
+
+def test_code_comments_and_diagram_labels_are_checked_too(tmp_path: Path) -> None:
+    sheet = _sheet(tmp_path)
+    page = "Text.\n\n```python\nx = '（not a comment）'\ny = 1  # fits on one large model\n```\n"
+    found = [(f.line, f.column, f.text) for f in check_page("p.md", page, sheet)]
+    assert found == [(5, 22, "large model")]

@@ -1,8 +1,9 @@
 """The English edition's style check: what gives a translation away in English prose.
 
 Run by `kb translate --check` on the English mirrors it builds. Only prose is read (text of
-headings, paragraphs, list items and table cells): code, math, HTML and link targets are the
-source's own and are not English to judge. Four kinds of finding:
+headings, paragraphs, list items and table cells, and the comments, docstrings and diagram
+labels of code blocks): code, math, HTML and link targets are the source's own and are not
+English to judge. Four kinds of finding:
 
 - full-width CJK punctuation (`（），、：`) typed into English text;
 - a gloss carried over from the Chinese, a term repeated in parentheses (`Reward Model (reward
@@ -15,6 +16,7 @@ Each finding names the mirror's line and, where it can, the memory entry to edit
 
 from __future__ import annotations
 
+import bisect
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
@@ -27,6 +29,7 @@ from toolkit.document import markdown_parser
 from toolkit.errors import KbError
 from toolkit.fileio import display_path as display
 from toolkit.fileio import read_file
+from toolkit.translate.code_comments import fence_texts
 from toolkit.translate.inline import HAN
 from toolkit.translate.mirror import strip_trailer
 from toolkit.translate.segment import CJK_PUNCTUATION
@@ -157,11 +160,20 @@ class _Piece:
 
 
 def prose_blocks(text: str) -> Iterator[tuple[str, list[_Piece], bool]]:
-    """Each inline block's prose, joined (code and math as one mark), with where it sits and
-    whether it is a heading."""
+    """Each inline block's prose, joined (code and math as one mark), and each comment,
+    docstring or diagram label of a code block, with where it sits and whether it is a heading."""
     lines = text.split("\n")
+    line_starts = [0]
+    for line_text in lines[:-1]:
+        line_starts.append(line_starts[-1] + len(line_text) + 1)
     tokens = markdown_parser().parse(text, {})
     for index, token in enumerate(tokens):
+        if token.type == "fence" and token.map is not None:
+            # Comments, docstrings and diagram labels are English the edition wrote too.
+            for _kind, start, end in fence_texts(token, lines, line_starts):
+                row = bisect.bisect_right(line_starts, start) - 1
+                yield text[start:end], [_Piece(0, row + 1, start - line_starts[row] + 1)], False
+            continue
         if token.type != "inline" or token.map is None:
             continue
         heading = index > 0 and tokens[index - 1].type == "heading_open"
