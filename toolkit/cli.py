@@ -42,7 +42,8 @@ examples:
   kb translate --lang zh-Hant            only the Traditional Chinese mirrors (OpenCC, offline)
   kb translate --offline                 use only the memory; list what it lacks
   kb translate --backend libre content/大模型微调
-  kb translate --check                   exit 1 if a mirror is missing or stale (CI, pre-commit)
+  kb translate --check                   exit 1 if a mirror is missing or stale, or English prose
+                                         breaks the style sheet i18n/style-en.md (CI, pre-commit)
   kb translate --check --if-changed FILE...   the same, only when a FILE is in the book, the
                                          mirrors, the glossary or the settings file (pre-commit)
   kb translate --status --format json    segments, translated, reviewed and stale per page
@@ -292,7 +293,7 @@ def _translate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     mode.add_argument(
         "--check",
         action="store_true",
-        help="write nothing; exit 1 listing missing or stale mirrors",
+        help="write nothing; exit 1 listing missing or stale mirrors and English style findings",
     )
     mode.add_argument(
         "--status",

@@ -53,7 +53,7 @@ def test_full_run_writes_mirrors_and_a_fuzzy_memory(project: Path, kb: Kb, fake:
     po = _po(project, "基础/attention.po")
     assert po and all("fuzzy" in entry.flags for entry in po)
     mirror = (project / "i18n" / "en" / "基础" / "attention.md").read_text(encoding="utf-8")
-    assert "## 2. grouped-query attention" in mirror  # the glossary's fixed rendering
+    assert "## 2. Grouped-query attention" in mirror  # the glossary's fixed rendering, capitalised
     assert "$\\operatorname{softmax}(QK^T/\\sqrt{d_k})V$" in mirror
     assert "    scores = q @ k.transpose(-2, -1) / math.sqrt(q.size(-1))\n" in mirror
     assert (project / "i18n" / "en" / "images" / "arch.png").read_bytes() == (

@@ -15,7 +15,7 @@ from toolkit.translate.reassemble import (
     sanitise,
     structure_problem,
 )
-from toolkit.translate.segment import Span, Terms, segment_page
+from toolkit.translate.segment import Segment, Span, Terms, segment_page
 
 REPO = Path(__file__).resolve().parents[2]
 PAGES = sorted((REPO / "content").rglob("*.md")) + sorted(
@@ -147,3 +147,35 @@ def test_english_capitalises_a_glossary_term_that_opens_a_sentence(
     page = segment_page(source, terms)
     assert render_segment(page, 0, lambda i: english, capitalize=True) == expected
     assert render_segment(page, 0, lambda i: english) == expected.replace("Grouped", "grouped")
+
+
+@pytest.mark.parametrize(
+    ("source", "needs"),
+    [
+        ("## 1.Attention\n", True),  # English writes "1. Attention"
+        ("* [2.Transformer](/a.md?id=x)\n", True),  # the TOC entry of that heading
+        ("## 7. Sliding Window Attention (SWA)\n", False),
+        ("It has 1.5B parameters.\n", False),
+        ("| LLaMA、Mistral |\n| --- |\n", True),  # full-width punctuation
+        ("## 3.位置编码\n", True),
+        ("Plain $x$ text.\n", False),
+    ],
+)
+def test_what_english_translates_besides_chinese_characters(source: str, needs: bool) -> None:
+    terms = Terms(fixed={"位置编码": "positional encoding"})
+    page = segment_page(source, terms)
+    assert page.segments[0].needs_translation is needs
+
+
+def test_a_glossary_term_after_a_section_number_is_capitalised() -> None:
+    page = segment_page("## 3.位置编码\n", Terms(fixed={"位置编码": "positional encoding"}))
+    assert page.segments[0].text == "3.{{0}}"
+    rendered = render_segment(page, 0, lambda i: "3. {{0}}", capitalize=True)
+    assert rendered == "3. Positional encoding"
+
+
+def test_a_glued_number_in_code_is_code() -> None:
+    label = Segment(kind="label", line=1, text="1.step", values=(), breaks=())
+    assert not label.needs_translation  # only headings and TOC entries get "1. Step"
+    heading = Segment(kind="heading", line=1, text="1.Step", values=(), breaks=())
+    assert heading.needs_translation

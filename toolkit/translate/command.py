@@ -14,7 +14,7 @@ from toolkit.errors import KbError
 from toolkit.fileio import display_path as display
 from toolkit.fileio import folder_lock, inside, read_file, safe_resolve
 from toolkit.site import docsify_route, iter_markdown
-from toolkit.translate import BACKENDS
+from toolkit.translate import BACKENDS, english_style
 from toolkit.translate.backends import Backend, settings_from
 from toolkit.translate.english import EnglishRun, finish_memories, translate_english
 from toolkit.translate.glossary import Glossary, load_glossary
@@ -107,7 +107,12 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     if args.status:
         return print_status(editions, i18n, args.format)
     if args.check:
-        return check_editions(editions, i18n, rels, selected, root, args.paths)
+        status = check_editions(editions, i18n, rels, selected, root, args.paths)
+        for edition in editions:
+            if edition.lang == "en":  # the English style sheet's rules (english_style.py)
+                glossary_path = config.project_root / settings.glossary
+                status = max(status, english_style.report(edition.files, glossary_path, i18n))
+        return status
     return write_editions(editions, i18n, rels, args.paths)
 
 

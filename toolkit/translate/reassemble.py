@@ -55,7 +55,8 @@ def render_segment(
 
 
 def _has_words(out: list[str]) -> bool:
-    return any(char.isalnum() for piece in out for char in piece)
+    # A section number is not a word: `3. {{0}}` gives `3. Positional encoding`.
+    return any(char.isalpha() for piece in out for char in piece)
 
 
 def nested(page: SegmentedPage) -> set[int]:

@@ -22,6 +22,13 @@ from toolkit.translate.code_comments import CODE_ATOMS, CODE_KINDS, fence_texts
 from toolkit.translate.inline import HAN, Element, elements, last_column, raw_cells
 
 PLACEHOLDER = re.compile(r"\{\{(\d+)\}\}")
+# A section number glued to its text, at the start or after a link's opening placeholder:
+# `1.Attention`, `{{0}}1.Attention{{1}}`; not `1.1 …`, `1.5B` or `1. Attention`.
+_GLUED_NUMBER = re.compile(r"(?:\{\{\d+\}\})?\d+\.(?=[^\s\d])")
+# Full-width CJK punctuation (、。（），：；！？【】《》「」…): Chinese typography, not English.
+CJK_PUNCTUATION = re.compile(
+    "[\u3000-\u3003\u3008-\u3011\u3014-\u301f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]"
+)
 # A URL runs to whitespace or Chinese punctuation: raw Chinese paths (IRIs) are part of it.
 _URL_STOP = "\\s<>\"'`，。；：！？、（）《》「」【】"
 _URL = re.compile(rf"https?://[^{_URL_STOP}]*[^{_URL_STOP}.,;:!?)\]]")
@@ -58,8 +65,22 @@ class Segment:
 
     @property
     def needs_translation(self) -> bool:
-        """The segment holds Chinese: segments without it are copied unchanged."""
-        return HAN.search(self.text) is not None
+        """The segment holds Chinese, or something English writes differently from the source.
+
+        Full-width punctuation counts as Chinese (`LLaMA、Mistral` is Chinese typography); so
+        does a glossary term with a fixed rendering (`3.位置编码` is `3.{{0}}` to a translator),
+        and a heading or TOC entry whose number is glued to its text (`1.Attention`,
+        `[1.Attention](…)`): English writes `1. Attention`. Anything else without Chinese is
+        copied unchanged.
+        """
+        return (
+            HAN.search(self.text) is not None
+            or CJK_PUNCTUATION.search(self.text) is not None
+            or any(isinstance(part, str) for value in self.values for part in value)
+            or (
+                self.kind in ("heading", "paragraph") and _GLUED_NUMBER.match(self.text) is not None
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
