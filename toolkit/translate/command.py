@@ -18,10 +18,7 @@ from toolkit.translate import BACKENDS
 from toolkit.translate.backends import Backend, settings_from
 from toolkit.translate.english import EnglishRun, finish_memories, translate_english
 from toolkit.translate.glossary import Glossary, load_glossary
-from toolkit.translate.hant import DEFAULT_CONFIG, HantConverter
-from toolkit.translate.hant_check import check_hant
-from toolkit.translate.hant_quotes import taiwan_quotes
-from toolkit.translate.hant_table import load_hant_table
+from toolkit.translate.hant_edition import hant_edition
 from toolkit.translate.mirror import SourcePage, Translate, build_mirror, id_map, load_page
 from toolkit.translate.outputs import (
     Edition,
@@ -180,31 +177,20 @@ def _edition(
             drafts[page.rel] = run.translator(page, partial=True) or (lambda i: "")
         _english_counts(edition, run, pages, selected)
     else:
-        table_path = (config.project_root / config.translate.glossary).parent / "zh-Hant.toml"
-        table = load_hant_table(table_path, display(table_path))
-        overrides = dict(glossary.hant)
-        overrides.update({t: t for t in glossary.keep if any("\u4e00" <= c <= "\u9fff" for c in t)})
-        name = args.opencc_config or config.translate.opencc_config
-        # The table is a Taiwan (s2twp) review: another configuration gets the glossary only.
-        taiwan = name == DEFAULT_CONFIG
-        converter = (
-            HantConverter(name, overrides, table.later(), {**overrides, **table.forced()})
-            if taiwan
-            else HantConverter(name, overrides)
+        hant = hant_edition(
+            args.opencc_config or config.translate.opencc_config,
+            glossary,
+            config.project_root / config.translate.glossary,
         )
-        converted_text: dict[str, str] = {}
         for page in pages:
-            for s in page.page.segments:
-                if s.needs_translation and s.text not in converted_text:
-                    hant = converter.convert(s.text)
-                    converted_text[s.text] = taiwan_quotes(hant) if taiwan else hant
-            converted = [converted_text.get(s.text, s.text) for s in page.page.segments]
+            converted = [
+                hant.convert(s.text) if s.needs_translation else s.text for s in page.page.segments
+            ]
             translators[page.rel] = drafts[page.rel] = converted.__getitem__
             count = len({s.text for s in page.page.segments if s.needs_translation})
             edition.counts[page.rel] = (count, count, None)
-        if taiwan and table.digest and not args.status:
-            chosen = [p for p in pages if p.rel in selected]
-            edition.notes = check_hant(chosen, converter, table, converted_text).findings
+        if not args.status:
+            edition.notes = hant.check(p for p in pages if p.rel in selected).findings
     version = config.docsify_version
     # English sentences open with a capital even when a lower-case glossary term comes first.
     capitalize = lang == "en"

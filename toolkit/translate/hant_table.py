@@ -95,18 +95,21 @@ def load_hant_table(path: Path, shown: str) -> HantTable:
         raw = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise KbError(f"{shown}: invalid TOML: {error}") from None
+    source = data.decode("utf-8")
     unknown = sorted(set(raw) - set(_TABLES))
     if unknown:
+        where = _where(shown, source, unknown[0])
         raise KbError(
-            f"{shown}: unknown table {unknown[0]!r}; expected one of {', '.join(_TABLES)}"
+            f"{where}: unknown table {unknown[0]!r}; expected one of {', '.join(_TABLES)}"
         )
-    characters = _strings(raw, "characters", shown, empty=True)
+    characters = _strings(raw, "characters", shown, source, empty=True)
     for char in characters:
         if len(char) != 1:
-            raise KbError(f"{shown}: [characters] {char!r} must be one character")
+            where = _where(shown, source, char)
+            raise KbError(f"{where}: [characters] {char!r} is not one character")
     context = {}
-    for term, item in _tables(raw, "context", shown).items():
-        where = f"{shown}: [context.{term}]"
+    for term, item in _tables(raw, "context", shown, source).items():
+        where = f"{_where(shown, source, term)}: [context.{term}]"
         default, rule, words = item.get("default"), item.get("rule"), item.get("words", {})
         if not isinstance(default, str) or not default or not isinstance(rule, str) or not rule:
             raise KbError(f"{where} needs a non-empty 'default' and 'rule'")
@@ -116,8 +119,8 @@ def load_hant_table(path: Path, shown: str) -> HantTable:
             raise KbError(f"{where}: 'words' must map phrases holding {term!r} to their form")
         context[term] = Contextual(default, rule, dict(words))
     audited = {}
-    for key, item in _tables(raw, "twphrases", shown).items():
-        where = f"{shown}: [twphrases] {key!r}"
+    for key, item in _tables(raw, "twphrases", shown, source).items():
+        where = f"{_where(shown, source, key)}: [twphrases] {key!r}"
         target, count, use, why = (item.get(k) for k in ("to", "count", "use", "why"))
         if not isinstance(target, str) or not isinstance(count, int) or not isinstance(use, str):
             raise KbError(f"{where} needs 'to' (text), 'count' (integer) and 'use' (text)")
@@ -126,9 +129,9 @@ def load_hant_table(path: Path, shown: str) -> HantTable:
         audited[key] = Audited(target, count, use, why if isinstance(why, str) else "")
     return HantTable(
         characters=characters,
-        phrases=_strings(raw, "phrases", shown),
-        vouch=_strings(raw, "vouch", shown),
-        vocabulary=_strings(raw, "vocabulary", shown),
+        phrases=_strings(raw, "phrases", shown, source),
+        vouch=_strings(raw, "vouch", shown, source),
+        vocabulary=_strings(raw, "vocabulary", shown, source),
         context=context,
         twphrases=audited,
         path=shown,
@@ -136,20 +139,31 @@ def load_hant_table(path: Path, shown: str) -> HantTable:
     )
 
 
+def _where(shown: str, source: str, key: str) -> str:
+    """`file:line` of the first line that names `key` (tomllib reports no positions)."""
+    for number, line in enumerate(source.splitlines(), 1):
+        if f'"{key}"' in line or line.strip().startswith((f"[{key}]", f"{key} =")):
+            return f"{shown}:{number}"
+    return shown
+
+
 def _strings(
-    raw: Mapping[str, object], key: str, shown: str, empty: bool = False
+    raw: Mapping[str, object], key: str, shown: str, source: str, empty: bool = False
 ) -> dict[str, str]:
     value = raw.get(key, {})
     if not isinstance(value, dict):
-        raise KbError(f'{shown}: [{key}] must be a table of "text" = "text"')
+        raise KbError(f'{_where(shown, source, key)}: [{key}] must be a table of "text" = "text"')
     for term, rendering in value.items():
         if not isinstance(rendering, str) or not term or (not rendering and not empty):
-            raise KbError(f"{shown}: [{key}] {term!r} must map to a non-empty string")
+            where = _where(shown, source, term)
+            raise KbError(f"{where}: [{key}] {term!r} must map to a non-empty string")
     return {str(k): str(v) for k, v in value.items()}
 
 
-def _tables(raw: Mapping[str, object], key: str, shown: str) -> dict[str, dict[str, object]]:
+def _tables(
+    raw: Mapping[str, object], key: str, shown: str, source: str
+) -> dict[str, dict[str, object]]:
     value = raw.get(key, {})
     if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-        raise KbError(f"{shown}: [{key}] must hold one table per term")
+        raise KbError(f"{_where(shown, source, key)}: [{key}] must hold one table per term")
     return {str(k): dict(v) for k, v in value.items()}

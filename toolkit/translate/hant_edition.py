@@ -1,0 +1,64 @@
+"""The Traditional Chinese text of every segment: OpenCC, the reviewed table, Taiwan quotes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.fileio import display_path
+from toolkit.translate.glossary import Glossary
+from toolkit.translate.hant import DEFAULT_CONFIG, HantConverter
+from toolkit.translate.hant_check import HantReport, check_hant
+from toolkit.translate.hant_quotes import taiwan_quotes
+from toolkit.translate.hant_table import HantTable, load_hant_table
+from toolkit.translate.mirror import SourcePage
+
+TABLE_NAME = "zh-Hant.toml"
+"""The reviewed table lives beside the glossary."""
+
+
+@dataclass
+class HantEdition:
+    """One converter for the run and the table it follows; converts and checks segments."""
+
+    converter: HantConverter
+    table: HantTable
+    texts: dict[str, str] = field(default_factory=dict)
+    """Segment text to its Traditional Chinese, each converted once per run."""
+
+    @property
+    def taiwan(self) -> bool:
+        """The table is a Taiwan (s2twp) review: other configurations get the glossary only."""
+        return self.converter.config == DEFAULT_CONFIG
+
+    def convert(self, text: str) -> str:
+        """A segment's text in Traditional Chinese (placeholders untouched)."""
+        if text not in self.texts:
+            hant = self.converter.convert(text)
+            self.texts[text] = taiwan_quotes(hant) if self.taiwan else hant
+        return self.texts[text]
+
+    def check(self, pages: Iterable[SourcePage]) -> HantReport:
+        """What the table cannot vouch for in these pages; nothing without a table."""
+        pages = list(pages)
+        if not (self.taiwan and self.table.digest):
+            return HantReport()
+        for page in pages:
+            for segment in page.page.segments:
+                if segment.needs_translation:
+                    self.convert(segment.text)
+        return check_hant(pages, self.converter, self.table, self.texts)
+
+
+def hant_edition(config_name: str, glossary: Glossary, glossary_path: Path) -> HantEdition:
+    """The converter for `config_name` with the glossary's overrides and, for s2twp, the table."""
+    table_path = glossary_path.parent / TABLE_NAME
+    table = load_hant_table(table_path, display_path(table_path))
+    overrides = dict(glossary.hant)
+    # Chinese terms the glossary keeps as written stay so in Traditional Chinese too.
+    overrides.update({t: t for t in glossary.keep if any("\u4e00" <= c <= "\u9fff" for c in t)})
+    if config_name != DEFAULT_CONFIG:
+        return HantEdition(HantConverter(config_name, overrides), table)
+    forced = {**overrides, **table.forced()}
+    return HantEdition(HantConverter(config_name, overrides, table.later(), forced), table)
