@@ -124,3 +124,33 @@ def test_a_forced_phrase_fixes_the_character(project: Path, kb: Kb) -> None:
 def test_without_a_table_nothing_is_checked(project: Path, kb: Kb) -> None:
     status, _, err = kb("translate", "--lang", "zh-Hant")
     assert status == 0, err
+
+
+MATH_PAGE = """\
+# 公式
+
+行内 $\\text{显存} + \\mathrm{内存}$ 与“引号”。
+
+$$
+\\text{方差} = \\textbf{一只}\\ \\mathbb{E}[x^2]
+$$
+
+```python
+label = "\\text{方差}"  # 注释里的“引号”与方差保持原样
+```
+"""
+
+
+def test_text_in_math_is_converted_like_prose_and_code_is_not(project: Path, kb: Kb) -> None:
+    (project / "i18n" / "zh-Hant.toml").write_text(
+        TABLE + '[vocabulary]\n"方差" = "變異數"\n', encoding="utf-8"
+    )
+    (project / "content" / "基础" / "公式.md").write_text(MATH_PAGE, encoding="utf-8")
+    status, _, err = kb("translate", "--lang", "zh-Hant", "content/基础/公式.md")
+    mirror = (project / "i18n" / "zh-Hant" / "基础" / "公式.md").read_text(encoding="utf-8")
+    assert "行內 $\\text{視訊記憶體} + \\mathrm{内存}$ 與「引號」。" in mirror  # only \text{}
+    assert "\\text{變異數} = \\textbf{一隻}\\ \\mathbb{E}[x^2]" in mirror
+    assert 'label = "\\text{方差}"  # 注释里的“引号”与方差保持原样' in mirror
+    # \text{} is checked like prose: the unvouched 隻 is named at the formula's line.
+    assert status == 1
+    assert "content/基础/公式.md:6: zh-Hant: 只 became 隻" in err

@@ -165,6 +165,7 @@ def _edition(
     pages = [load_page(root, rel, glossary.terms(lang)) for rel in rels]
     translators: dict[str, Translate | None] = {}
     drafts: dict[str, Translate] = {}
+    math_text: Callable[[str], str] | None = None
     if lang == "en":
         progress = args.progress if args.progress is not None else sys.stderr.isatty()
         run = translate_english(pages, selected, i18n, backend, progress)
@@ -182,6 +183,7 @@ def _edition(
             glossary,
             config.project_root / config.translate.glossary,
         )
+        math_text = hant.math_text
         for page in pages:
             converted = [
                 hant.convert(s.text) if s.needs_translation else s.text for s in page.page.segments
@@ -206,7 +208,7 @@ def _edition(
             continue
         target = i18n / lang / page.rel
         edition.files[target] = build_mirror(
-            page, translated, ids, display(target), capitalize=capitalize
+            page, translated, ids, display(target), capitalize=capitalize, math_text=math_text
         )
         if page.doc.unparsed is not None:
             edition.untranslated[target] = (

@@ -11,8 +11,9 @@ TWPhrases conversion, which must be in the audit, and looks for mainland terms l
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,11 @@ from toolkit.translate.hant import HantConverter
 from toolkit.translate.hant_quotes import CURLY
 from toolkit.translate.hant_table import HantTable
 from toolkit.translate.hant_trace import Trace, Tracer, ocd2_table
+from toolkit.translate.inline import HAN
 from toolkit.translate.mirror import SourcePage
+
+# \text and its font variants, without nested braces (the book's \text{} hold plain words).
+TEXT_COMMAND = re.compile(r"(\\text(?:bf|it|rm|sf|tt|normal)?\{)([^{}]*)\}")
 
 _SHARE = Path(opencc.__file__).parent / "clib" / "share" / "opencc"
 
@@ -64,9 +69,10 @@ def check_hant(
     pages: Iterable[SourcePage],
     converter: HantConverter,
     table: HantTable,
-    convert: Mapping[str, str],
+    convert: Callable[[str], str],
 ) -> HantReport:
-    """Check every translatable segment of `pages`; `convert` maps segment text to the mirror's."""
+    """Check the translatable segments and the `\\text{…}` of the formulas of `pages`;
+    `convert` gives a segment's text in the mirror."""
     report = HantReport()
     known = _dictionaries()
     tracer = Tracer.from_config(converter.settings)
@@ -81,36 +87,46 @@ def check_hant(
         for char in set(word) & known.multi:
             vouch.setdefault(char, []).append((word, rendering))
     held = set(converter.later) | set(converter.overrides.values())
-    checked: dict[str, list[tuple[int, str]]] = {}
+    checked: dict[tuple[str, bool], list[tuple[int, str]]] = {}
     for page in pages:
         shown = display_path(page.path)
-        for segment in page.page.segments:
-            if not segment.needs_translation:
-                continue
-            text = segment.text
-            if text not in checked:
-                checked[text] = _check_text(
-                    text, converter, tracer, table, known, vouch, held, report
-                )
-                out = convert[text]
+        for line, text, prose in _texts(page):
+            if (text, prose) not in checked:
+                out = convert(text) if prose else converter.convert(text)
+                found = _check_text(text, converter, tracer, table, known, vouch, held, report)
                 for term, wrong in mainland.items():
                     if wrong in out:
-                        checked[text].append(
+                        says = f"{table.path} [vocabulary] says {table.vocabulary[term]}"
+                        found.append(
                             (
                                 max(text.find(term), 0),
-                                f"mainland term {term} left as {wrong}; "
-                                f"{table.path} [vocabulary] says {table.vocabulary[term]}",
+                                f"mainland term {term} left as {wrong}; {says}",
                             )
                         )
-                for number, char in enumerate(out):
-                    if char in CURLY:
-                        near = out[max(0, number - 6) : number + 6]
-                        checked[text].append((0, f"curly quote {char} left in prose (“{near}”)"))
-                        break
-            for at, message in checked[text]:
-                line = segment.line + text.count("\n", 0, at)
-                report.findings.append(f"{shown}:{line}: zh-Hant: {message}")
+                curly = [n for n, char in enumerate(out) if char in CURLY]
+                if prose and curly:
+                    near = out[max(0, curly[0] - 6) : curly[0] + 6]
+                    found.append((0, f"curly quote {out[curly[0]]} left in prose (“{near}”)"))
+                checked[(text, prose)] = found
+            for at, message in checked[(text, prose)]:
+                where = line + text.count("\n", 0, at)
+                report.findings.append(f"{shown}:{where}: zh-Hant: {message}")
     return report
+
+
+def _texts(page: SourcePage) -> Iterator[tuple[int, str, bool]]:
+    """(line, text, is prose) of each segment, then of each Chinese `\\text{…}` in a formula."""
+    for segment in page.page.segments:
+        if segment.needs_translation:
+            yield segment.line, segment.text, True
+    for formula in page.doc.formulas:
+        for match in TEXT_COMMAND.finditer(formula.tex):
+            if HAN.search(match.group(2)):
+                yield (
+                    formula.line + formula.tex.count("\n", 0, match.start()),
+                    match.group(2),
+                    False,
+                )
 
 
 def _check_text(

@@ -9,9 +9,10 @@ from pathlib import Path
 from toolkit.fileio import display_path
 from toolkit.translate.glossary import Glossary
 from toolkit.translate.hant import DEFAULT_CONFIG, HantConverter
-from toolkit.translate.hant_check import HantReport, check_hant
+from toolkit.translate.hant_check import TEXT_COMMAND, HantReport, check_hant
 from toolkit.translate.hant_quotes import taiwan_quotes
 from toolkit.translate.hant_table import HantTable, load_hant_table
+from toolkit.translate.inline import HAN
 from toolkit.translate.mirror import SourcePage
 
 TABLE_NAME = "zh-Hant.toml"
@@ -39,16 +40,23 @@ class HantEdition:
             self.texts[text] = taiwan_quotes(hant) if self.taiwan else hant
         return self.texts[text]
 
+    def math_text(self, tex: str) -> str:
+        """TeX with the Chinese in its `\\text{…}` converted like prose (no quote change)."""
+        return TEXT_COMMAND.sub(
+            lambda m: (
+                m.group(1) + self.converter.convert(m.group(2)) + "}"
+                if HAN.search(m.group(2))
+                else m.group(0)
+            ),
+            tex,
+        )
+
     def check(self, pages: Iterable[SourcePage]) -> HantReport:
         """What the table cannot vouch for in these pages; nothing without a table."""
         pages = list(pages)
         if not (self.taiwan and self.table.digest):
             return HantReport()
-        for page in pages:
-            for segment in page.page.segments:
-                if segment.needs_translation:
-                    self.convert(segment.text)
-        return check_hant(pages, self.converter, self.table, self.texts)
+        return check_hant(pages, self.converter, self.table, self.convert)
 
 
 def hant_edition(config_name: str, glossary: Glossary, glossary_path: Path) -> HantEdition:
