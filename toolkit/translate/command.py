@@ -19,6 +19,7 @@ from toolkit.translate.backends import Backend, settings_from
 from toolkit.translate.english import EnglishRun, finish_memories, translate_english
 from toolkit.translate.glossary import Glossary, load_glossary
 from toolkit.translate.hant_edition import hant_edition
+from toolkit.translate.hant_memory import load_review
 from toolkit.translate.mirror import SourcePage, Translate, build_mirror, id_map, load_page
 from toolkit.translate.outputs import (
     Edition,
@@ -184,15 +185,19 @@ def _edition(
             config.project_root / config.translate.glossary,
         )
         math_text = hant.math_text
+        review = load_review(i18n, pages)
         for page in pages:
-            converted = [
-                hant.convert(s.text) if s.needs_translation else s.text for s in page.page.segments
-            ]
+            converted = review.texts(page, hant.convert)
             translators[page.rel] = drafts[page.rel] = converted.__getitem__
-            count = len({s.text for s in page.page.segments if s.needs_translation})
-            edition.counts[page.rel] = (count, count, None)
+            texts = {s.text for s in page.page.segments if s.needs_translation}
+            signed = len(texts & review.reviewed.get(page.rel, set()))
+            edition.counts[page.rel] = (len(texts), len(texts), signed)
+        edition.problems = review.problems
         if not args.status:
-            edition.notes = hant.check(p for p in pages if p.rel in selected).findings
+            chosen = [p for p in pages if p.rel in selected]
+            edition.notes = hant.check(chosen, review.reviewed).findings
+        if not (args.check or args.status):
+            review.save(pages, selected, hant.convert)
     version = config.docsify_version
     # English sentences open with a capital even when a lower-case glossary term comes first.
     capitalize = lang == "en"

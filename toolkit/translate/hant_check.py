@@ -70,9 +70,10 @@ def check_hant(
     converter: HantConverter,
     table: HantTable,
     convert: Callable[[str], str],
+    reviewed: Mapping[str, set[str]],
 ) -> HantReport:
     """Check the translatable segments and the `\\text{…}` of the formulas of `pages`;
-    `convert` gives a segment's text in the mirror."""
+    `convert` gives a segment's text in the mirror; `reviewed` segments (by page) are skipped."""
     report = HantReport()
     known = _dictionaries()
     tracer = Tracer.from_config(converter.settings)
@@ -90,7 +91,10 @@ def check_hant(
     checked: dict[tuple[str, bool], list[tuple[int, str]]] = {}
     for page in pages:
         shown = display_path(page.path)
+        signed = reviewed.get(page.rel, set())
         for line, text, prose in _texts(page):
+            if prose and text in signed:
+                continue
             if (text, prose) not in checked:
                 out = convert(text) if prose else converter.convert(text)
                 found = _check_text(text, converter, tracer, table, known, vouch, held, report)

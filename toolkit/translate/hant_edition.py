@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,12 +51,17 @@ class HantEdition:
             tex,
         )
 
-    def check(self, pages: Iterable[SourcePage]) -> HantReport:
-        """What the table cannot vouch for in these pages; nothing without a table."""
+    def check(
+        self, pages: Iterable[SourcePage], reviewed: Mapping[str, set[str]] | None = None
+    ) -> HantReport:
+        """What the table cannot vouch for in these pages; nothing without a table.
+
+        `reviewed` (page to segment texts) are signed by a person and not checked again.
+        """
         pages = list(pages)
         if not (self.taiwan and self.table.digest):
             return HantReport()
-        return check_hant(pages, self.converter, self.table, self.convert)
+        return check_hant(pages, self.converter, self.table, self.convert, reviewed or {})
 
 
 def hant_edition(config_name: str, glossary: Glossary, glossary_path: Path) -> HantEdition:
