@@ -154,3 +154,16 @@ def test_text_in_math_is_converted_like_prose_and_code_is_not(project: Path, kb:
     # \text{} is checked like prose: the unvouched 隻 is named at the formula's line.
     assert status == 1
     assert "content/基础/公式.md:6: zh-Hant: 只 became 隻" in err
+
+
+def test_a_vouched_word_decides_against_the_default(project: Path, kb: Kb) -> None:
+    """不合并: OpenCC segments 不合 first and writes 並, the default for 并 — but 合并 is 合併."""
+    (project / "i18n" / "zh-Hant.toml").write_text(
+        '[characters]\n"并" = "並"\n[vouch]\n"合并" = "合併"\n', encoding="utf-8"
+    )
+    page = project / "content" / "基础" / "合并.md"
+    page.write_text("# 合并\n\n推理时不合并权重。\n", encoding="utf-8")
+    status, out, _ = kb("translate", "--lang", "zh-Hant", "--check", "content/基础/合并.md")
+    assert status == 1
+    assert "content/基础/合并.md:3: zh-Hant: 并 became 並 in “时不合并权重。”" in out
+    assert "合并.md:1:" not in out  # 合并 alone: OpenCC writes 合併, as the word says

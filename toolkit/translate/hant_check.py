@@ -182,7 +182,10 @@ def _characters(
             written = known.variants.get(written, written)
             report.characters[(char, written)] += 1
             at = base + step.start + j
-            if table.characters.get(char) == written or _vouched(text, at, written, vouch):
+            # A reviewed word that covers the character decides, even against the default:
+            # 不合并 must not pass as 不合並 just because 並 is right for 并 elsewhere.
+            vouched = _vouched(text, at, written, vouch)
+            if vouched or (vouched is None and table.characters.get(char) == written):
                 continue
             near = text[max(0, at - 3) : at + 4].replace("\n", " ")
             expected = table.characters.get(char)
@@ -197,15 +200,20 @@ def _characters(
             )
 
 
-def _vouched(text: str, at: int, written: str, vouch: Mapping[str, list[tuple[str, str]]]) -> bool:
-    """Some reviewed word covers text[at] and writes that character as it came out."""
+def _vouched(
+    text: str, at: int, written: str, vouch: Mapping[str, list[tuple[str, str]]]
+) -> bool | None:
+    """Whether the reviewed words covering text[at] write that character as it came out;
+    None when no reviewed word covers it (then the character's default decides)."""
+    covered = False
     for word, rendering in vouch.get(text[at], ()):
         for k, char in enumerate(word):
-            if char != text[at] or text[at - k : at - k + len(word)] != word or at < k:
+            if char != text[at] or at < k or text[at - k : at - k + len(word)] != word:
                 continue
+            covered = True
             if len(rendering) == len(word) and rendering[k] == written:
                 return True
-    return False
+    return False if covered else None
 
 
 def _twphrases(
