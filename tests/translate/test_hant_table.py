@@ -141,7 +141,9 @@ label = "\\text{方差}"  # 注释里的“引号”与方差保持原样
 """
 
 
-def test_text_in_math_is_converted_like_prose_and_code_is_not(project: Path, kb: Kb) -> None:
+def test_text_in_math_is_converted_like_prose_and_code_strings_are_not(
+    project: Path, kb: Kb
+) -> None:
     (project / "i18n" / "zh-Hant.toml").write_text(
         TABLE + '[vocabulary]\n"方差" = "變異數"\n', encoding="utf-8"
     )
@@ -150,7 +152,8 @@ def test_text_in_math_is_converted_like_prose_and_code_is_not(project: Path, kb:
     mirror = (project / "i18n" / "zh-Hant" / "基础" / "公式.md").read_text(encoding="utf-8")
     assert "行內 $\\text{視訊記憶體} + \\mathrm{内存}$ 與「引號」。" in mirror  # only \text{}
     assert "\\text{變異數} = \\textbf{一隻}\\ \\mathbb{E}[x^2]" in mirror
-    assert 'label = "\\text{方差}"  # 注释里的“引号”与方差保持原样' in mirror
+    # The string literal is data and stays; the comment is converted, its quotes left as typed.
+    assert 'label = "\\text{方差}"  # 註釋裡的“引號”與變異數保持原樣' in mirror
     # \text{} is checked like prose: the unvouched 隻 is named at the formula's line.
     assert status == 1
     assert "content/基础/公式.md:6: zh-Hant: 只 became 隻" in err

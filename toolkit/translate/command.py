@@ -187,7 +187,7 @@ def _edition(
         math_text = hant.math_text
         review = load_review(i18n, pages)
         for page in pages:
-            converted = review.texts(page, hant.convert)
+            converted = review.texts(page, hant.segment_text)
             translators[page.rel] = drafts[page.rel] = converted.__getitem__
             texts = {s.text for s in page.page.segments if s.needs_translation}
             signed = len(texts & review.reviewed.get(page.rel, set()))
@@ -197,7 +197,7 @@ def _edition(
             chosen = [p for p in pages if p.rel in selected]
             edition.notes = hant.check(chosen, review.reviewed).findings
         if not (args.check or args.status):
-            review.save(pages, selected, hant.convert)
+            review.save(pages, selected, hant.segment_text)
     version = config.docsify_version
     # English sentences open with a capital even when a lower-case glossary term comes first.
     capitalize = lang == "en"

@@ -20,6 +20,7 @@ from pathlib import Path
 import opencc
 
 from toolkit.fileio import display_path
+from toolkit.translate.code_comments import CODE_KINDS
 from toolkit.translate.hant import HantConverter
 from toolkit.translate.hant_quotes import CURLY
 from toolkit.translate.hant_table import HantTable
@@ -69,7 +70,7 @@ def check_hant(
     pages: Iterable[SourcePage],
     converter: HantConverter,
     table: HantTable,
-    convert: Callable[[str], str],
+    convert: Callable[[str, bool], str],
     reviewed: Mapping[str, set[str]],
 ) -> HantReport:
     """Check the translatable segments and the `\\text{…}` of the formulas of `pages`;
@@ -93,10 +94,10 @@ def check_hant(
         shown = display_path(page.path)
         signed = reviewed.get(page.rel, set())
         for line, text, prose in _texts(page):
-            if prose and text in signed:
+            if text in signed:
                 continue
             if (text, prose) not in checked:
-                out = convert(text) if prose else converter.convert(text)
+                out = convert(text, prose)
                 found = _check_text(text, converter, tracer, table, known, vouch, held, report)
                 for term, wrong in mainland.items():
                     if wrong in out:
@@ -119,10 +120,11 @@ def check_hant(
 
 
 def _texts(page: SourcePage) -> Iterator[tuple[int, str, bool]]:
-    """(line, text, is prose) of each segment, then of each Chinese `\\text{…}` in a formula."""
+    """(line, text, takes Taiwan quotes) of each segment (a code comment does not), then of
+    each Chinese `\\text{…}` in a formula (nor does math)."""
     for segment in page.page.segments:
         if segment.needs_translation:
-            yield segment.line, segment.text, True
+            yield segment.line, segment.text, segment.kind not in CODE_KINDS
     for formula in page.doc.formulas:
         for match in TEXT_COMMAND.finditer(formula.tex):
             if HAN.search(match.group(2)):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.fileio import display_path
+from toolkit.translate.code_comments import CODE_KINDS
 from toolkit.translate.glossary import Glossary
 from toolkit.translate.hant import DEFAULT_CONFIG, HantConverter
 from toolkit.translate.hant_check import TEXT_COMMAND, HantReport, check_hant
@@ -14,6 +15,7 @@ from toolkit.translate.hant_quotes import taiwan_quotes
 from toolkit.translate.hant_table import HantTable, load_hant_table
 from toolkit.translate.inline import HAN
 from toolkit.translate.mirror import SourcePage
+from toolkit.translate.segment import Segment
 
 TABLE_NAME = "zh-Hant.toml"
 """The reviewed table lives beside the glossary."""
@@ -25,20 +27,26 @@ class HantEdition:
 
     converter: HantConverter
     table: HantTable
-    texts: dict[str, str] = field(default_factory=dict)
-    """Segment text to its Traditional Chinese, each converted once per run."""
+    texts: dict[tuple[str, bool], str] = field(default_factory=dict)
+    """(segment text, is prose) to its Traditional Chinese, each converted once per run."""
 
     @property
     def taiwan(self) -> bool:
         """The table is a Taiwan (s2twp) review: other configurations get the glossary only."""
         return self.converter.config == DEFAULT_CONFIG
 
-    def convert(self, text: str) -> str:
-        """A segment's text in Traditional Chinese (placeholders untouched)."""
-        if text not in self.texts:
+    def convert(self, text: str, prose: bool = True) -> str:
+        """A segment's text in Traditional Chinese (placeholders untouched); Taiwan quotes in
+        prose only, never in a code comment, docstring or diagram label."""
+        key = (text, prose)
+        if key not in self.texts:
             hant = self.converter.convert(text)
-            self.texts[text] = taiwan_quotes(hant) if self.taiwan else hant
-        return self.texts[text]
+            self.texts[key] = taiwan_quotes(hant) if self.taiwan and prose else hant
+        return self.texts[key]
+
+    def segment_text(self, segment: Segment) -> str:
+        """The machine's Traditional Chinese of one segment."""
+        return self.convert(segment.text, segment.kind not in CODE_KINDS)
 
     def math_text(self, tex: str) -> str:
         """TeX with the Chinese in its `\\text{…}` converted like prose (no quote change)."""

@@ -21,6 +21,7 @@ from toolkit.translate.english import Problem
 from toolkit.translate.memory import FUZZY, Memory, Occurrence, legend, memory_path
 from toolkit.translate.mirror import SourcePage
 from toolkit.translate.reassemble import structure_problem
+from toolkit.translate.segment import Segment
 
 LANG = "zh-Hant"
 
@@ -51,7 +52,7 @@ class HantReview:
     """Page to the segment texts whose reviewed entry the mirror uses."""
     problems: list[Problem] = field(default_factory=list)
 
-    def texts(self, page: SourcePage, machine: Callable[[str], str]) -> list[str]:
+    def texts(self, page: SourcePage, machine: Callable[[Segment], str]) -> list[str]:
         """Every segment's text for the mirror: reviewed where valid, else the machine's."""
         memory = self.memories.get(page.rel)
         used = self.reviewed.setdefault(page.rel, set())
@@ -69,11 +70,11 @@ class HantReview:
                     continue
                 reason = f"reviewed entry not used: {problem}"
                 self.problems.append(Problem(page.rel, segment.line, reason, stored))
-            out.append(machine(segment.text))
+            out.append(machine(segment))
         return out
 
     def save(
-        self, pages: Iterable[SourcePage], selected: set[str], machine: Callable[[str], str]
+        self, pages: Iterable[SourcePage], selected: set[str], machine: Callable[[Segment], str]
     ) -> None:
         """Refresh the drafts of the mirrored pages, put entries in page order, write changes."""
         for page in pages:
@@ -82,7 +83,7 @@ class HantReview:
                 continue
             segments = [s for s in page.page.segments if s.needs_translation]
             for segment in segments:
-                memory.draft(segment.text, machine(segment.text))
+                memory.draft(segment.text, machine(segment))
             text = page.source.text
             memory.canonical(Occurrence(s, s.line, legend(s, text)) for s in segments)
             memory.save_if_changed()

@@ -18,6 +18,7 @@ from toolkit.errors import KbError
 from toolkit.fileio import read_file
 from toolkit.site import docsify_route
 from toolkit.slug import docsify_ids, render_marked_html
+from toolkit.translate.code_comments import masked
 from toolkit.translate.reassemble import assemble, render_segment
 from toolkit.translate.segment import SegmentedPage, Span, Terms, segment_page
 
@@ -241,7 +242,9 @@ def _skeleton(tokens: list[Token]) -> list[tuple[int, str, str]]:
                     atoms.append(f"image:{child.attrs.get('src', '')}")
             items.append((line, "inline", "\x00".join(sorted(atoms))))
         elif token.type in ("fence", "code_block"):
-            items.append((line, token.type, f"{token.info}\x00{token.content}"))
+            # Comments, docstrings and diagram labels are translated; the rest stays byte for byte.
+            code = masked(token.info, token.content) if token.type == "fence" else token.content
+            items.append((line, token.type, f"{token.info}\x00{code}"))
         elif token.type in ("math_block", "math_block_label", "html_block", "front_matter"):
             items.append((line, token.type, token.content))
         else:

@@ -18,6 +18,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from toolkit.document import markdown_parser
+from toolkit.translate.code_comments import CODE_ATOMS, CODE_KINDS, fence_texts
 from toolkit.translate.inline import HAN, Element, elements, last_column, raw_cells
 
 PLACEHOLDER = re.compile(r"\{\{(\d+)\}\}")
@@ -45,7 +46,7 @@ class Segment:
     """One translatable string of a page."""
 
     kind: str
-    """`heading`, `paragraph`, `cell`, `alt` or `title`."""
+    """`heading`, `paragraph`, `cell`, `alt`, `title`; in code `comment`, `docstring`, `label`."""
     line: int
     """1-based line of the segment's first character."""
     text: str
@@ -139,6 +140,11 @@ class _Builder:
                 kind = "cell"
             elif token.type == "inline" and token.content and token.map is not None:
                 self._inline(token, kind)
+            elif token.type == "fence" and token.map is not None:
+                for code_kind, start, end in fence_texts(token, self.lines, self.line_starts):
+                    self.pieces.append(Span(self.cursor, start))
+                    self.pieces.append(self._nested(code_kind, self.text[start:end], start))
+                    self.cursor = end
         self.pieces.append(Span(self.cursor, len(self.text)))
         pieces = tuple(p for p in self.pieces if not isinstance(p, Span) or p.end > p.start)
         segments = tuple(s for s in self.segments if s is not None)
@@ -251,12 +257,13 @@ class _Builder:
         return index
 
     def _nested(self, kind: str, source: str, start: int) -> int:
-        """A title or alt text: a segment of its own, referenced from a placeholder."""
+        """A title, alt text or code comment: a segment of its own (see `code_comments`)."""
         index = len(self.segments)
         self.segments.append(None)
         text: list[str] = []
         values: list[tuple[Part, ...]] = []
-        for piece, value in self._protected(source, start, None):
+        extra = CODE_ATOMS if kind in CODE_KINDS else None
+        for piece, value in self._protected(source, start, extra):
             if value is None:
                 text.append(piece)
             else:
