@@ -30,12 +30,18 @@ examples:
 
 _TRANSLATE_EPILOG = """\
 exit status: 0 done (or mirrors current), 1 mirrors missing, stale, waiting for
-translations or holding lines copied untranslated (each listed), 2 usage, config or I/O error.
+translations, holding lines copied untranslated, or zh-Hant text the reviewed table cannot
+vouch for (each listed), 2 usage, config or I/O error.
 
 English comes from the translation memory i18n/po/en/<page>.po; only segments it lacks
 are sent to the backend. API keys come from the environment only (LIBRE_API_KEY,
 DEEPL_API_KEY, MICROSOFT_API_KEY, OPENAI_API_KEY, or the variable named by api-key-env
 in [tool.kb.translate]); KB_TRANSLATE_URL sets the LibreTranslate server.
+
+Traditional Chinese comes from OpenCC (s2twp) and the reviewed Taiwan table
+i18n/zh-Hant.toml; a one-to-many character, TWPhrases conversion, mainland term or curly
+quote it cannot vouch for is listed as page:line. Reviewed sentences come from
+i18n/po/zh-Hant/<page>.po, for the pages a reviewer opted in by creating that file.
 
 examples:
   kb translate                           both mirrors of every page (memory first, then backend)

@@ -56,10 +56,10 @@ def test_mirror_converts_text_and_keeps_code_math_and_urls(project: Path, kb: Kb
     assert status == 0, err
     mirror = (project / "i18n" / "zh-Hant" / "基础" / "内存.md").read_text(encoding="utf-8")
     assert mirror.startswith("# 記憶體與資訊\n\n預設情況下，軟體會把資訊寫入記憶體；")
+    assert "公式 $\\text{記憶體} = 2^{10}$ 不變" in mirror  # \text{} is prose inside math
     for verbatim in (
         "`内存.md`",
         "(./内存.md ",
-        "$\\text{内存} = 2^{10}$",
         "https://example.com/信息/软件",
         # Code and its string literals keep their characters; the comment is text.
         '默认 = "内存"  # 程式碼裡的註釋轉換，字串保持原樣',

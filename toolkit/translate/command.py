@@ -18,7 +18,8 @@ from toolkit.translate import BACKENDS, english_style
 from toolkit.translate.backends import Backend, settings_from
 from toolkit.translate.english import EnglishRun, finish_memories, translate_english
 from toolkit.translate.glossary import Glossary, load_glossary
-from toolkit.translate.hant import HantConverter
+from toolkit.translate.hant_edition import hant_edition
+from toolkit.translate.hant_memory import load_review
 from toolkit.translate.mirror import SourcePage, Translate, build_mirror, id_map, load_page
 from toolkit.translate.outputs import (
     Edition,
@@ -170,6 +171,7 @@ def _edition(
     pages = [load_page(root, rel, glossary.terms(lang)) for rel in rels]
     translators: dict[str, Translate | None] = {}
     drafts: dict[str, Translate] = {}
+    math_text: Callable[[str], str] | None = None
     if lang == "en":
         progress = args.progress if args.progress is not None else sys.stderr.isatty()
         run = translate_english(pages, selected, i18n, backend, progress)
@@ -182,17 +184,25 @@ def _edition(
             drafts[page.rel] = run.translator(page, partial=True) or (lambda i: "")
         _english_counts(edition, run, pages, selected)
     else:
-        overrides = dict(glossary.hant)
-        overrides.update({t: t for t in glossary.keep if any("\u4e00" <= c <= "\u9fff" for c in t)})
-        converter = HantConverter(args.opencc_config or config.translate.opencc_config, overrides)
+        hant = hant_edition(
+            args.opencc_config or config.translate.opencc_config,
+            glossary,
+            config.project_root / config.translate.glossary,
+        )
+        math_text = hant.math_text
+        review = load_review(i18n, pages)
         for page in pages:
-            converted = [
-                converter.convert(s.text) if s.needs_translation else s.text
-                for s in page.page.segments
-            ]
+            converted = review.texts(page, hant.segment_text)
             translators[page.rel] = drafts[page.rel] = converted.__getitem__
-            count = len({s.text for s in page.page.segments if s.needs_translation})
-            edition.counts[page.rel] = (count, count, None)
+            texts = {s.text for s in page.page.segments if s.needs_translation}
+            signed = len(texts & review.reviewed.get(page.rel, set()))
+            edition.counts[page.rel] = (len(texts), len(texts), signed)
+        edition.problems = review.problems
+        if not args.status:
+            chosen = [p for p in pages if p.rel in selected]
+            edition.notes = hant.check(chosen, review.reviewed).findings
+        if not (args.check or args.status):
+            review.save(pages, selected, hant.segment_text)
     version = config.docsify_version
     # English sentences open with a capital even when a lower-case glossary term comes first.
     capitalize = lang == "en"
@@ -208,7 +218,7 @@ def _edition(
             continue
         target = i18n / lang / page.rel
         edition.files[target] = build_mirror(
-            page, translated, ids, display(target), capitalize=capitalize
+            page, translated, ids, display(target), capitalize=capitalize, math_text=math_text
         )
         if page.doc.unparsed is not None:
             edition.untranslated[target] = (

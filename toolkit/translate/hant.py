@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,25 +26,66 @@ def opencc_configs() -> list[str]:
 class HantConverter:
     """One OpenCC converter per run, with the glossary's overrides built into its config."""
 
-    def __init__(self, config: str = DEFAULT_CONFIG, overrides: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        config: str = DEFAULT_CONFIG,
+        overrides: Mapping[str, str] | None = None,
+        later: Mapping[str, str] | None = None,
+        phrases: Mapping[str, str] | None = None,
+    ):
+        """`overrides` map Simplified text to what OpenCC must write; `later` map what the first
+        stage writes (Traditional) to what later stages must write instead (TWPhrases' 區域性);
+        `phrases` (the reviewed table) are cut out of the text before OpenCC sees it."""
         if config not in opencc_configs():
             known = ", ".join(opencc_configs())
             raise KbError(f"opencc config {config!r} is not known; expected one of {known}")
         self.config = config
         self.overrides = dict(overrides or {})
-        if not self.overrides:
+        self.later = dict(later or {})
+        self.phrases = dict(phrases or {})
+        # Longest first: at one position the longest phrase wins, as in OpenCC's own matching.
+        keys = sorted(self.phrases, key=lambda k: (-len(k), k))
+        self._phrase = re.compile("|".join(map(re.escape, keys))) if keys else None
+        self.settings = self._config_with_overrides()
+        if not self.overrides and not self.later:
             self._converter = opencc.OpenCC(config)
             return
         # s2twp converts in stages; an override must also pass the last stage unchanged, or
         # TWPhrases turns 激活函數 back into 啟用函式. OpenCC 1.4 takes inline dictionaries.
         with tempfile.TemporaryDirectory(prefix="kb-opencc-") as folder:
             path = Path(folder) / f"{config}-kb.json"
-            path.write_text(json.dumps(self._config_with_overrides(), ensure_ascii=False), "utf-8")
+            path.write_text(json.dumps(self.settings, ensure_ascii=False), "utf-8")
             self._converter = opencc.OpenCC(str(path))
 
     def convert(self, text: str) -> str:
         """Convert text (only ever translatable text: code, paths and URLs must not go in)."""
-        return str(self._converter.convert(text))
+        return "".join(
+            self.phrases[piece] if phrase else self.opencc(piece)
+            for piece, phrase in self.pieces(text)
+        )
+
+    def opencc(self, text: str) -> str:
+        """OpenCC alone (with the overrides in its configuration), without the phrase table."""
+        return str(self._converter.convert(text)) if text else ""
+
+    def pieces(self, text: str) -> list[tuple[str, bool]]:
+        """Text cut at the table's phrases: (piece, is a phrase), in order.
+
+        The phrases are cut out first so that OpenCC's own phrases can never overlap them:
+        given 更复杂, OpenCC matches 更复 and writes 復, whatever an inline 复杂 entry says.
+        """
+        if self._phrase is None:
+            return [(text, False)] if text else []
+        out: list[tuple[str, bool]] = []
+        at = 0
+        for match in self._phrase.finditer(text):
+            if match.start() > at:
+                out.append((text[at : match.start()], False))
+            out.append((match.group(0), True))
+            at = match.end()
+        if at < len(text):
+            out.append((text[at:], False))
+        return out
 
     def _config_with_overrides(self) -> dict[str, Any]:
         share = Path(opencc.__file__).parent / "clib" / "share" / "opencc"
@@ -51,7 +93,11 @@ class HantConverter:
         config = copy.deepcopy(base)
         _absolute_files(config, share)
         forward = {"type": "inline", "entries": self.overrides}
-        held = {"type": "inline", "entries": {v: v for v in self.overrides.values()}}
+        held_entries = {v: v for v in self.overrides.values()}
+        held_entries.update(self.later)
+        held = {"type": "inline", "entries": held_entries}
+        if not self.overrides and not self.later:
+            return config
         if "segmentation" in config:
             seg = config["segmentation"]["dict"]
             config["segmentation"]["dict"] = {

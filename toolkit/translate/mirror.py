@@ -121,6 +121,20 @@ def link_edits(
     return sorted(edits)
 
 
+def math_edits(
+    page: SourcePage, math_text: Callable[[str], str]
+) -> list[tuple[int, int, str, str]]:
+    """(start, end, new TeX, "math") for every formula that `math_text` changes."""
+    edits = []
+    for formula in page.doc.formulas:
+        if formula.start < 0:
+            continue  # not an exact position: leave it as written rather than guess
+        new = math_text(formula.tex)
+        if new != formula.tex:
+            edits.append((formula.start, formula.start + len(formula.tex), new, "math"))
+    return edits
+
+
 def replace_anchor(target: str, old: str, new: str) -> str:
     """The link target with its `?id=` value or `#fragment` naming `new` instead of `old`."""
 
@@ -167,12 +181,19 @@ def build_mirror(
     mirror_display: str,
     *,
     capitalize: bool = False,
+    math_text: Callable[[str], str] | None = None,
 ) -> bytes:
-    """The mirror's bytes, verified against the source's skeleton (KbError on mismatch)."""
+    """The mirror's bytes, verified against the source's skeleton (KbError on mismatch).
+
+    `math_text` rewrites the TeX of each formula (zh-Hant converts `\text{…}` like prose);
+    the skeleton is then the source's with the same rewrite, so nothing else may change.
+    """
     edits = link_edits(page, ids)
+    if math_text is not None:
+        edits = sorted(edits + math_edits(page, math_text))
     copy = copier(page.source.text, edits)
     body = assemble(page.page, translated, copy, capitalize=capitalize)
-    if any(kind == "html" for *_, kind in edits):
+    if any(kind in ("html", "math") for *_, kind in edits):
         expected = skeleton(copy(Span(0, len(page.source.text))))
     else:
         # The same written target always gets the same new one, so hrefs map one to one.

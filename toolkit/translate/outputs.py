@@ -29,6 +29,8 @@ class Edition:
     untranslated: dict[Path, str] = field(default_factory=dict)
     """Mirrors holding source lines copied as they are (nested past the parser's limit, so
     never segmented), with the message that names those lines."""
+    notes: list[str] = field(default_factory=list)
+    """`page:line: zh-Hant: …` lines the Traditional Chinese check could not vouch for."""
     counts: dict[str, tuple[int, int, int | None]] = field(default_factory=dict)
     """Page to (segments, translated, reviewed or None) for --status."""
     sent: int = 0
@@ -72,6 +74,9 @@ def _report_problems(editions: list[Edition]) -> int:
             )
             count += 1
         for _mirror, message in sorted(edition.untranslated.items()):
+            print(message, file=sys.stderr)
+            count += 1
+        for message in edition.notes:
             print(message, file=sys.stderr)
             count += 1
     return count
@@ -145,6 +150,7 @@ def check_editions(
                         "a linked heading changed since it was made"
                     )
         findings.extend(message for _, message in sorted(edition.untranslated.items()))
+        findings.extend(edition.notes)
         for path, data in sorted(edition.files.items()):
             if path.suffix != ".md" and _current(path) != data:
                 findings.append(
