@@ -1,4 +1,4 @@
-"""`kb translate`: write, check or report the English and Traditional Chinese mirrors."""
+"""`kb translate`: write, check or report the configured editions' mirrors."""
 
 from __future__ import annotations
 
@@ -12,14 +12,23 @@ from toolkit.config import LANGUAGES, Config, load_config
 from toolkit.document import too_deep
 from toolkit.errors import KbError
 from toolkit.fileio import display_path as display
-from toolkit.fileio import folder_lock, inside, read_file, safe_resolve
-from toolkit.site import docsify_route, iter_markdown
+from toolkit.fileio import folder_lock, inside, safe_resolve
+from toolkit.site import iter_markdown, site_router
 from toolkit.translate import BACKENDS
 from toolkit.translate.backends import Backend, settings_from
 from toolkit.translate.english import EnglishRun, finish_memories, translate_english
 from toolkit.translate.glossary import Glossary, load_glossary
 from toolkit.translate.hant import HantConverter
-from toolkit.translate.mirror import SourcePage, Translate, build_mirror, id_map, load_page
+from toolkit.translate.mirror import (
+    ParsedPage,
+    Placement,
+    SourcePage,
+    Translate,
+    build_mirror,
+    id_map,
+    read_page,
+    segmented,
+)
 from toolkit.translate.outputs import (
     Edition,
     check_editions,
@@ -39,16 +48,20 @@ def run_translate(args: argparse.Namespace) -> int:
             return 0
         args.paths = []  # a changed page can make any mirror stale (links, the glossary)
     # --check and --status read the mirrors and the memory: not through a symlink out either.
-    _refuse_links_out(i18n, config.project_root)
+    for folder in (i18n, *(config.edition_folder(lang) for lang in config.translate.languages)):
+        _refuse_links_out(folder, config.project_root)
     if args.check or args.status:
         return _run(args, config)
+    # Mirrors inside the site: lock the site root rather than create an i18n/ nobody uses.
+    locked = config.site_root if config.translate.mirrors == "site" else i18n
 
     def waiting() -> None:
-        print(f"kb translate: waiting for another kb translate on {display(i18n)}", file=sys.stderr)
+        shown = display(locked)
+        print(f"kb translate: waiting for another kb translate on {shown}", file=sys.stderr)
 
     # Two writing runs at once would each load the memory, send the same texts and write back
     # only their own additions: the second waits and starts from what the first wrote.
-    with folder_lock(i18n, waiting):
+    with folder_lock(locked, waiting):
         return _run(args, config)
 
 
@@ -56,7 +69,11 @@ def touches_editions(changed: Sequence[Path], config: Config) -> bool:
     """Some changed file is what the mirrors are made from or are: the book, i18n/, the
     glossary or the settings. Decided from the paths (and where the site root is) alone."""
     project = config.project_root.resolve()
-    watched = [config.site_root.resolve(), (project / config.translate.i18n).resolve()]
+    watched = [
+        config.site_root.resolve(),
+        (project / config.translate.i18n).resolve(),
+        *(config.edition_folder(lang).resolve() for lang in config.translate.languages),
+    ]
     files = {(project / config.translate.glossary).resolve(), project / "pyproject.toml"}
     if config.config_file is not None:
         files.add(config.config_file.resolve())
@@ -91,24 +108,35 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     root = config.site_root
     i18n = config.project_root / settings.i18n
     glossary = load_glossary(config.project_root / settings.glossary)
-    pages = iter_markdown([root])
+    pages = source_pages(config)
     for page in pages:  # never read a page through a symlink out of the book
         _refuse_symlink_out(page, root, "the site root")
     rels = sorted(p.relative_to(root).as_posix() for p in pages)
     selected = _selected(args.paths, root, rels)
     writing = not (args.check or args.status)
+    parsed = [read_page(root, rel) for rel in rels]  # once, for every language
     editions = []
     for lang in langs:
         backend = None
         if writing and not args.offline and lang == "en":
             name = args.backend or settings.backend
             backend = _backend_factory(name, config, args.timeout)
-        editions.append(_edition(lang, root, rels, selected, i18n, glossary, config, args, backend))
+        editions.append(_edition(lang, parsed, selected, i18n, glossary, config, args, backend))
     if args.status:
-        return print_status(editions, i18n, args.format)
+        return print_status(editions, args.format)
     if args.check:
-        return check_editions(editions, i18n, rels, selected, root, args.paths)
-    return write_editions(editions, i18n, rels, args.paths)
+        return check_editions(editions, rels, selected, root, args.paths)
+    return write_editions(editions, rels, args.paths)
+
+
+def source_pages(config: Config) -> list[Path]:
+    """The book's Markdown pages: the site root's, without the editions kept inside it."""
+    root = config.site_root
+    if config.translate.mirrors != "site":
+        return iter_markdown([root])
+    # Every known language folder, configured or not: a mirror is never a page to translate.
+    editions = {root / lang for lang in {*LANGUAGES, *config.translate.languages}}
+    return [p for p in iter_markdown([root]) if not any(p.is_relative_to(e) for e in editions)]
 
 
 def _languages(value: str | None, default: Sequence[str]) -> list[str]:
@@ -152,8 +180,7 @@ def _backend_factory(name: str, config: Config, timeout: float | None) -> Callab
 
 def _edition(
     lang: str,
-    root: Path,
-    rels: list[str],
+    parsed: list[ParsedPage],
     selected: set[str],
     i18n: Path,
     glossary: Glossary,
@@ -161,8 +188,10 @@ def _edition(
     args: argparse.Namespace,
     backend: Callable[[], Backend] | None,
 ) -> Edition:
-    edition = Edition(lang)
-    pages = [load_page(root, rel, glossary.terms(lang)) for rel in rels]
+    folder = config.edition_folder(lang)
+    edition = Edition(lang, folder)
+    terms = glossary.terms(lang)
+    pages = [segmented(page, terms) for page in parsed]
     translators: dict[str, Translate | None] = {}
     drafts: dict[str, Translate] = {}
     if lang == "en":
@@ -179,7 +208,8 @@ def _edition(
     else:
         overrides = dict(glossary.hant)
         overrides.update({t: t for t in glossary.keep if any("\u4e00" <= c <= "\u9fff" for c in t)})
-        converter = HantConverter(args.opencc_config or config.translate.opencc_config, overrides)
+        opencc = (args.opencc_config if lang == "zh-Hant" else None) or config.opencc_config(lang)
+        converter = HantConverter(opencc, overrides)
         for page in pages:
             converted = [
                 converter.convert(s.text) if s.needs_translation else s.text
@@ -194,6 +224,11 @@ def _edition(
     ids = {
         page.rel: id_map(page, drafts[page.rel], version, capitalize=capitalize) for page in pages
     }
+    placement = Placement(
+        lang if config.translate.mirrors == "site" else "",
+        site_router(config.site),
+        tuple(sorted({*LANGUAGES, *config.translate.languages})),
+    )
     for page in pages:
         if page.rel not in selected:
             continue
@@ -201,16 +236,15 @@ def _edition(
         if translated is None:
             edition.incomplete.add(page.rel)
             continue
-        target = i18n / lang / page.rel
+        target = folder / page.rel
         edition.files[target] = build_mirror(
-            page, translated, ids, display(target), capitalize=capitalize
+            page, translated, ids, display(target), capitalize=capitalize, placement=placement
         )
         if page.doc.unparsed is not None:
             edition.untranslated[target] = (
                 f"{display(page.path)}:{page.doc.unparsed[0]}: {too_deep(page.doc.unparsed)} "
                 f"copied untranslated into {display(target)}"
             )
-        edition.files.update(_assets(page, root, i18n / lang))
     return edition
 
 
@@ -224,44 +258,3 @@ def _english_counts(
         memory = run.memories[page.rel]
         translated, reviewed = memory.counts(msgids)
         edition.counts[page.rel] = (len(msgids), translated, reviewed)
-
-
-def _assets(page: SourcePage, root: Path, mirror_root: Path) -> dict[Path, bytes]:
-    """Images and other files the page links to: the mirror site needs its own copy."""
-    found: dict[Path, bytes] = {}
-    for link in page.doc.links:
-        if link.kind in ("autolink",):
-            continue
-        route = docsify_route(
-            link.target, page.rel, image=link.kind == "image", html=link.kind == "html"
-        )
-        path = route.path
-        if not path or path.endswith(".md") or path.startswith("../"):
-            continue
-        data = _asset(root / path, root, f"{display(page.path)}:{link.line}")
-        if data is not None:
-            found[mirror_root / path] = data
-    return found
-
-
-def _asset(source: Path, root: Path, where: str) -> bytes | None:
-    """A linked file's bytes; None when there is no file to copy (lint names a missing one).
-
-    Never read through a symlink out of the site root, nor from a FIFO or a device.
-    """
-    if not os.path.lexists(source):
-        return None
-    if inside(source, root) is None:
-        raise KbError(
-            f"{where}: links to {display(source)}, a symlink to {safe_resolve(source)} outside "
-            "the site root; not copied, kb translate writes nothing"
-        )
-    try:
-        return read_file(source)
-    except (FileNotFoundError, IsADirectoryError):
-        return None  # a dangling symlink or a folder: nothing to copy, as before
-    except OSError as error:
-        raise KbError(
-            f"{display(source)}: cannot read: {error.strerror or error} (linked from {where}); "
-            "kb translate writes nothing"
-        ) from None
