@@ -87,3 +87,42 @@ def test_check_catches_a_stale_mirror(docs_project: Path, kb: Kb) -> None:
     )
     status, out, _ = kb("translate", "--check", "--if-changed", "docs/guide/attention.md")
     assert status == 1 and "docs/zh-Hant/guide/attention.md: stale" in out
+
+
+def test_build_site_serves_the_in_site_edition_with_the_book(
+    docs_project: Path, kb: Kb, tmp_path: Path
+) -> None:
+    assert kb("translate")[0] == 0
+    out = tmp_path / "built"
+    status, _, err = kb("build-site", str(out))
+    assert status == 0, err
+    assert "built zh-Hans at /" in err
+    assert (out / "zh-Hant" / "guide" / "attention.md").is_file()
+    index = (docs_project / "docs" / "index.html").read_text(encoding="utf-8")
+    assert (out / "index.html").read_text(encoding="utf-8") == index  # no KB_EDITION needed
+    assert not (out / "zh-Hant" / "index.html").exists()  # one docsify app for both
+
+
+def test_regional_variant_is_the_same_machinery(docs_project: Path, kb: Kb) -> None:
+    (docs_project / "kb.toml").write_text(
+        '[translate]\nlanguages = ["zh-HK"]\nmirrors = "site"\n', encoding="utf-8"
+    )
+    assert kb("translate") == (0, "kb translate: zh-HK: 4 written, 0 unchanged\n", "")
+    page = (docs_project / "docs" / "zh-HK" / "guide" / "attention.md").read_text("utf-8")
+    # s2hk, not s2twp: Hong Kong keeps 並行 where Taiwan writes 平行.
+    assert "多個頭並行計算" in page
+    assert "[多头]: /zh-HK/guide/attention.md?id=多頭注意力\n" in page
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('mirrors = "docs"', "'mirrors' is one of i18n, site, not 'docs'"),
+        ('languages = ["fr"]', "'languages' takes a non-empty list of en, zh-Hant, zh-HK"),
+    ],
+)
+def test_settings_are_checked(docs_project: Path, kb: Kb, setting: str, message: str) -> None:
+    (docs_project / "kb.toml").write_text(f"[translate]\n{setting}\n", encoding="utf-8")
+    status, _, err = kb("translate", "--check")
+    assert status == 2
+    assert message in err and "kb.toml" in err
