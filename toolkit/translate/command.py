@@ -3,32 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.config import LANGUAGES, Config, load_config
-from toolkit.document import too_deep
 from toolkit.errors import KbError
 from toolkit.fileio import display_path as display
 from toolkit.fileio import folder_lock, inside, safe_resolve
 from toolkit.site import iter_markdown, site_router
 from toolkit.translate import BACKENDS
-from toolkit.translate.backends import Backend, settings_from
-from toolkit.translate.english import EnglishRun, finish_memories, translate_english
-from toolkit.translate.glossary import Glossary, load_glossary
-from toolkit.translate.hant import HantConverter
-from toolkit.translate.mirror import (
-    ParsedPage,
-    Placement,
-    SourcePage,
-    Translate,
-    build_mirror,
-    id_map,
-    read_page,
-    segmented,
-)
+from toolkit.translate.glossary import load_glossary
+from toolkit.translate.mirror import ParsedPage, read_page
+from toolkit.translate.mirror_cache import EditionKey, MirrorCache, cache_path, code_digest
 from toolkit.translate.outputs import (
     Edition,
     check_editions,
@@ -105,28 +95,86 @@ def _refuse_symlink_out(path: Path, root: Path, what: str) -> None:
 def _run(args: argparse.Namespace, config: Config) -> int:
     settings = config.translate
     langs = _languages(args.lang, settings.languages)
+    name = args.backend or settings.backend
+    if name not in BACKENDS:
+        raise KbError(f"--backend: unknown backend {name!r}; expected one of {', '.join(BACKENDS)}")
     root = config.site_root
     i18n = config.project_root / settings.i18n
-    glossary = load_glossary(config.project_root / settings.glossary)
     pages = source_pages(config)
     for page in pages:  # never read a page through a symlink out of the book
         _refuse_symlink_out(page, root, "the site root")
     rels = sorted(p.relative_to(root).as_posix() for p in pages)
     selected = _selected(args.paths, root, rels)
     writing = not (args.check or args.status)
-    parsed = [read_page(root, rel) for rel in rels]  # once, for every language
+    # --status counts segments, which only a parse gives; the rest may come from the cache.
+    inputs = None if args.status else EditionInputs(config, rels, args.opencc_config)
+    cache = MirrorCache(cache_path(config.project_root))
+    parsed: list[ParsedPage] | None = None
     editions = []
     for lang in langs:
+        key = inputs.key(lang) if inputs else None
+        stored = cache.load(key) if key else None
+        if stored is not None and stored.keys() == set(rels):
+            folder = config.edition_folder(lang)
+            files = {folder / rel: stored[rel] for rel in sorted(selected)}
+            editions.append(Edition(lang, folder, files))
+            continue
+        from toolkit.translate.build import backend_factory, build_edition
+
+        if parsed is None:
+            parsed = [read_page(root, rel) for rel in rels]  # once, for every language
+        glossary = load_glossary(config.project_root / settings.glossary)
         backend = None
         if writing and not args.offline and lang == "en":
-            name = args.backend or settings.backend
-            backend = _backend_factory(name, config, args.timeout)
-        editions.append(_edition(lang, parsed, selected, i18n, glossary, config, args, backend))
+            backend = backend_factory(name, config, args.timeout)
+        edition = build_edition(lang, parsed, selected, i18n, glossary, config, args, backend)
+        editions.append(edition)
+        complete = not (edition.problems or edition.incomplete or edition.untranslated)
+        if inputs and complete and selected == set(rels):
+            # (English: the key is taken again, from the memory this run leaves behind.)
+            built = {rel: edition.files[edition.folder / rel] for rel in rels}
+            cache.store(inputs.key(lang), lang, built)
     if args.status:
         return print_status(editions, args.format)
     if args.check:
         return check_editions(editions, rels, selected, root, args.paths)
     return write_editions(editions, rels, args.paths)
+
+
+@dataclass
+class EditionInputs:
+    """Everything an edition's mirrors are made from, as the key of the mirror cache."""
+
+    config: Config
+    rels: list[str]
+    opencc_override: str | None
+
+    def key(self, lang: str) -> str:
+        """The digest of every input of edition `lang` (read now: the memory may change)."""
+        config = self.config
+        settings = config.translate
+        key = EditionKey.start(lang, _code())
+        opencc = (self.opencc_override if lang == "zh-Hant" else None) or config.opencc_config(lang)
+        key.add(
+            settings.mirrors,
+            opencc if lang != "en" else "",
+            str(config.docsify_version),
+            repr(site_router(config.site)),
+            repr(sorted({*LANGUAGES, *settings.languages})),
+        )
+        project = config.project_root
+        key.add_files([project / settings.glossary], project)
+        root = config.site_root
+        key.add_files([root / rel for rel in self.rels], root)
+        if lang == "en":
+            memory = project / settings.i18n / "po" / "en"
+            key.add_files(sorted(memory.rglob("*.po")) if memory.is_dir() else [], project)
+        return key.hexdigest()
+
+
+@functools.cache
+def _code() -> str:
+    return code_digest()
 
 
 def source_pages(config: Config) -> list[Path]:
@@ -161,100 +209,3 @@ def _selected(paths: Sequence[Path], root: Path, rels: list[str]) -> set[str]:
             raise KbError(f"{path}: no Markdown page of the book there")
         chosen.update(found)
     return chosen
-
-
-def _backend_factory(name: str, config: Config, timeout: float | None) -> Callable[[], Backend]:
-    if name not in BACKENDS:
-        raise KbError(f"--backend: unknown backend {name!r}; expected one of {', '.join(BACKENDS)}")
-
-    def make() -> Backend:
-        settings = settings_from(name, config.translate)
-        if timeout is not None:
-            from dataclasses import replace
-
-            settings = replace(settings, timeout=timeout)
-        return Backend(settings)
-
-    return make
-
-
-def _edition(
-    lang: str,
-    parsed: list[ParsedPage],
-    selected: set[str],
-    i18n: Path,
-    glossary: Glossary,
-    config: Config,
-    args: argparse.Namespace,
-    backend: Callable[[], Backend] | None,
-) -> Edition:
-    folder = config.edition_folder(lang)
-    edition = Edition(lang, folder)
-    terms = glossary.terms(lang)
-    pages = [segmented(page, terms) for page in parsed]
-    translators: dict[str, Translate | None] = {}
-    drafts: dict[str, Translate] = {}
-    if lang == "en":
-        progress = args.progress if args.progress is not None else sys.stderr.isatty()
-        run = translate_english(pages, selected, i18n, backend, progress)
-        if not (args.check or args.status):
-            finish_memories(run, pages, selected)
-        edition.problems = run.problems
-        edition.sent = len(run.sent)
-        for page in pages:
-            translators[page.rel] = run.translator(page)
-            drafts[page.rel] = run.translator(page, partial=True) or (lambda i: "")
-        _english_counts(edition, run, pages, selected)
-    else:
-        overrides = dict(glossary.hant)
-        overrides.update({t: t for t in glossary.keep if any("\u4e00" <= c <= "\u9fff" for c in t)})
-        opencc = (args.opencc_config if lang == "zh-Hant" else None) or config.opencc_config(lang)
-        converter = HantConverter(opencc, overrides)
-        for page in pages:
-            converted = [
-                converter.convert(s.text) if s.needs_translation else s.text
-                for s in page.page.segments
-            ]
-            translators[page.rel] = drafts[page.rel] = converted.__getitem__
-            count = len({s.text for s in page.page.segments if s.needs_translation})
-            edition.counts[page.rel] = (count, count, None)
-    version = config.docsify_version
-    # English sentences open with a capital even when a lower-case glossary term comes first.
-    capitalize = lang == "en"
-    ids = {
-        page.rel: id_map(page, drafts[page.rel], version, capitalize=capitalize) for page in pages
-    }
-    placement = Placement(
-        lang if config.translate.mirrors == "site" else "",
-        site_router(config.site),
-        tuple(sorted({*LANGUAGES, *config.translate.languages})),
-    )
-    for page in pages:
-        if page.rel not in selected:
-            continue
-        translated = translators[page.rel]
-        if translated is None:
-            edition.incomplete.add(page.rel)
-            continue
-        target = folder / page.rel
-        edition.files[target] = build_mirror(
-            page, translated, ids, display(target), capitalize=capitalize, placement=placement
-        )
-        if page.doc.unparsed is not None:
-            edition.untranslated[target] = (
-                f"{display(page.path)}:{page.doc.unparsed[0]}: {too_deep(page.doc.unparsed)} "
-                f"copied untranslated into {display(target)}"
-            )
-    return edition
-
-
-def _english_counts(
-    edition: Edition, run: EnglishRun, pages: list[SourcePage], selected: set[str]
-) -> None:
-    for page in pages:
-        if page.rel not in selected:
-            continue
-        msgids = {s.text for s in page.page.segments if s.needs_translation}
-        memory = run.memories[page.rel]
-        translated, reviewed = memory.counts(msgids)
-        edition.counts[page.rel] = (len(msgids), translated, reviewed)
