@@ -8,13 +8,16 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit.fileio import display_path as display
 from toolkit.fileio import read_file, write_atomic
 from toolkit.findings import quoted
 from toolkit.site import iter_markdown
-from toolkit.translate.english import Problem
 from toolkit.translate.mirror import recorded_source
+
+if TYPE_CHECKING:  # the English machinery (requests, polib) is loaded only when it runs
+    from toolkit.translate.english import Problem
 
 
 @dataclass
