@@ -27,7 +27,14 @@ from toolkit.fileio import read_file
 from toolkit.site import DOCSIFY_DEFAULTS, Router, docsify_route
 from toolkit.slug import docsify_ids, render_marked_html
 from toolkit.translate.reassemble import assemble, render_segment
-from toolkit.translate.segment import SegmentedPage, Span, Terms, segment_page
+from toolkit.translate.segment import (
+    FRONT_MATTER_VALUE,
+    HTML_MARKUP,
+    SegmentedPage,
+    Span,
+    Terms,
+    segment_page,
+)
 
 TRAILER = re.compile(r"\n<!-- kb-translate: source sha256=([0-9a-f]{64}) -->\n\Z")
 _ID_PARAM = re.compile(r"([?&]id=)([^&#]*)")
@@ -348,11 +355,30 @@ def _skeleton(tokens: list[Token]) -> list[tuple[int, str, str]]:
             items.append((line, "inline", "\x00".join(sorted(atoms))))
         elif token.type in ("fence", "code_block"):
             items.append((line, token.type, f"{token.info}\x00{token.content}"))
-        elif token.type in ("math_block", "math_block_label", "html_block", "front_matter"):
+        elif token.type == "html_block":
+            # Its text is translated now: the markup, in order, must stay byte for byte.
+            tags = [m.group(0) for m in HTML_MARKUP.finditer(token.content)]
+            items.append((line, token.type, "\x00".join(tags)))
+        elif token.type == "front_matter":
+            items.append((line, token.type, _front_matter_shape(token.content)))
+        elif token.type in ("math_block", "math_block_label"):
             items.append((line, token.type, token.content))
         else:
             items.append((line, token.type, f"{token.tag}\x00{token.markup}"))
     return items
+
+
+def _front_matter_shape(content: str) -> str:
+    """Front matter with every translatable value blanked: keys, quotes and comments remain."""
+    lines = []
+    for line in content.split("\n"):
+        match = FRONT_MATTER_VALUE.match(line)
+        if match is not None:
+            group = "quoted" if match.group("quoted") is not None else "plain"
+            a, b = match.span(group)
+            line = f"{line[:a]}\x00{line[b:]}"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def compare_skeletons(
