@@ -145,7 +145,7 @@ def test_fix_cleans_the_book_and_every_toc_link_keeps_its_question(tmp_path: Pat
     dirty = _kb(book, "lint", "--max-warnings", "0", "content")
     assert dirty.returncode == 1
     assert {"QST001", "QST002", "QST003", "QST004"} <= {
-        line.split()[2] for line in dirty.stdout.splitlines()
+        line.split()[1] for line in dirty.stdout.splitlines()
     }
 
     fixed = _kb(book, "lint", "--fix", "content")

@@ -164,6 +164,8 @@ class Document:
     hidden_math: list[HiddenMath] = field(default_factory=list)
     """Formulas the plugin cuts out but the reader sees as text (docsify-katex)."""
     stray_dollars: list[Position] = field(default_factory=list)
+    raw_tex: list[Position] = field(default_factory=list)
+    """TeX commands in text outside math and code: the reader sees them as written."""
     """`$` signs left in text that were not taken as math (an unclosed formula, or currency)."""
     comments: list[Comment] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
@@ -471,6 +473,21 @@ def _katex_core_inline(state: StateCore) -> None:
         if token.children is None:
             token.children = []
         state.md.inline.parse(token.content, state.md, state.env, token.children)
+        if here and isinstance(spans, KatexSpans):
+            _take_alt_text_math(token, here, spans)
+
+
+def _take_alt_text_math(
+    token: Token, here: dict[int, tuple[int, MathSpan]], spans: KatexSpans
+) -> None:
+    """Formulas in an image's alt text: marked puts the placeholder in the `alt` attribute,
+    which a reader sees only if the image fails to load, so they are not shown as text."""
+    for child in token.children or ():
+        span = child.meta.get("span") if child.type == "image" and child.meta else None
+        if span is not None:
+            for at, (_end, math) in here.items():
+                if span[0] <= at < span[1]:
+                    spans.taken.add(math.start)
 
 
 def _katex_inline(state: StateInline, silent: bool) -> bool:
@@ -507,7 +524,9 @@ def _place_katex_spans(doc: Document, tokens: list[Token], env: dict[str, object
     for token in tokens:
         if token.map is None:
             continue
-        if token.type == "html_block":
+        # A `$$` block is an HTML block to marked: the rest of its last line passes through raw,
+        # and a formula there renders like one in any HTML block.
+        if token.type == "html_block" or (token.type == "math_block" and "katex" in token.meta):
             html_lines.append((token.map[0], token.map[1]))
         elif token.type in ("fence", "code_block"):
             code_lines.append((token.map[0], token.map[1]))
@@ -547,6 +566,36 @@ def _html_comments(html: str) -> Iterator[tuple[int, int, str]]:
             return
         yield at, close + 3, html[at + 4 : close]
         at = html.find("<!--", close + 3)
+
+
+_DOLLAR = re.compile(r"(?<!\\)\$")
+# TeX a reader would see as text: a math command followed by its argument, or one of the
+# commands only math uses. Prose backslashes (`C:\Users`, a regex `\d+`) match neither.
+_TEX_COMMAND = re.compile(
+    r"\\(?:[A-Za-z]{2,}(?=[{_^])|(?:frac|sum|prod|int|alpha|beta|gamma|delta|epsilon|theta|"
+    r"lambda|sigma|omega|partial|nabla|infty|cdot|cdots|ldots|times|leq|geq|neq|approx|sqrt|"
+    r"mathbb|mathcal|mathbf|mathrm|boldsymbol|left|right|begin|end)(?![A-Za-z]))"
+)
+
+
+def _uncovered(
+    pattern: re.Pattern[str], content: str, covered: list[tuple[int, int]]
+) -> Iterator[int]:
+    """Offsets of `pattern`'s matches in `content` that no token span covers."""
+    # Spans sorted and merged once, then one bisection per match: a paragraph with 10,000
+    # formulas was quadratic when every `$` scanned every span.
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(covered):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        elif a < b:
+            merged.append((a, b))
+    starts = [a for a, _ in merged]
+    for match in pattern.finditer(content):
+        at = match.start()
+        index = bisect.bisect_right(starts, at) - 1
+        if not (index >= 0 and at < merged[index][1]):
+            yield at
 
 
 class _Collector:
@@ -632,6 +681,16 @@ class _Collector:
         if self.doc.math == "kb":
             # (docsify-katex pairs any two `$`: a lone one is shown as it is, harmless)
             self._stray_dollars(token.content, covered, spans)
+        if self.doc.math in ("kb", "docsify-katex"):
+            # Text tokens carry spans too (escapes, pending text): only what is not shown as
+            # text (code, math, HTML, links) hides a command.
+            shown_as_text = ("text", "text_special", "softbreak", "hardbreak")
+            hidden = [
+                c.meta["span"]
+                for c in children
+                if c.type not in shown_as_text and c.meta and "span" in c.meta
+            ]
+            self._raw_tex(token.content, hidden, spans)
 
     def _link(self, token: Token, text: str, content: str, spans: _Spans) -> None:
         attr = "src" if token.type == "image" else "href"
@@ -689,24 +748,14 @@ class _Collector:
         )
 
     def _stray_dollars(self, content: str, covered: list[tuple[int, int]], spans: _Spans) -> None:
-        if "$" not in content:
-            return
-        # Spans sorted and merged once, then one bisection per `$`: a paragraph with 10,000
-        # formulas was quadratic when every `$` scanned every span.
-        merged: list[tuple[int, int]] = []
-        for a, b in sorted(covered):
-            if merged and a <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-            elif a < b:
-                merged.append((a, b))
-        starts = [a for a, _ in merged]
-        for match in re.finditer(r"(?<!\\)\$", content):
-            at = match.start()
-            index = bisect.bisect_right(starts, at) - 1
-            if index >= 0 and at < merged[index][1]:
-                continue
-            offset = spans.to_offset(at)
-            self.doc.stray_dollars.append(self.doc.position(offset))
+        if "$" in content:
+            for at in _uncovered(_DOLLAR, content, covered):
+                self.doc.stray_dollars.append(self.doc.position(spans.to_offset(at)))
+
+    def _raw_tex(self, content: str, covered: list[tuple[int, int]], spans: _Spans) -> None:
+        if "\\" in content:
+            for at in _uncovered(_TEX_COMMAND, content, covered):
+                self.doc.raw_tex.append(self.doc.position(spans.to_offset(at)))
 
     def _html(self, html: str, offset: int) -> None:
         for begin, finish, body in _html_comments(html):

@@ -39,6 +39,8 @@ class Route:
     """The link named a folder with a trailing `/` (docsify serves its README.md)."""
     bare: str = ""
     """The path part as written, percent-decoded, without query or fragment."""
+    above_root: bool = False
+    """The path climbed above the site root, where the browser stays (docsify profile)."""
 
 
 def _split(target: str) -> tuple[str, str, str]:
@@ -122,16 +124,16 @@ def docsify_route(
     if image:
         path, _query, _fragment = _split(target)
         joined = posixpath.join(posixpath.dirname(page), path.lstrip("/"))
-        return Route(_normalise(joined), None, bare=path)
+        return _clamped(joined, None, bare=path)
     if target.startswith("#"):
         # docsify reads `#…` as this page's `?id=…`, `#/a/b` included: it never changes page.
         first = target[1:].split("&")[0]
-        return Route(None, unquote(first.split("=")[0]) or None)
+        return Route(None, _query_case(unquote(first.split("=")[0])) or None)
     if target == router.homepage:
         target = "README"
     written, hash_sign, fragment = target.partition("#")
     path, _, query = written.partition("?")
-    anchor = unquote(fragment) if hash_sign else _query_id(query)
+    anchor = _query_case(unquote(fragment) if hash_sign else _query_id(query))
     path = unquote(path)
     if not path:
         return Route(None, anchor)
@@ -141,7 +143,18 @@ def docsify_route(
     else:
         route = "/" + route.lstrip("/")
     file = router.file_of(route)
-    return Route(_normalise(file.lstrip("/")), anchor, folder_route=route.endswith("/"), bare=path)
+    if ":" in file or "//" in file:
+        return Route(None, None, external=True)  # an alias to another server
+    return _clamped(file.lstrip("/"), anchor, folder_route=route.endswith("/"), bare=path)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _query_case(anchor: str | None) -> str | None:
+    """The id as docsify's router keeps it: its stringifyQuery lower-cases the encoded query,
+    so ASCII letters of a Markdown link's id lose their case (others are %-encoded first)."""
+    return anchor.translate(_ASCII_LOWER) if anchor else anchor
 
 
 def _query_id(query: str) -> str | None:
@@ -161,7 +174,7 @@ def _document_route(target: str) -> Route:
     anchor = fragment or _query_id(query)
     if not path:
         return Route(None, anchor)
-    return Route(_normalise(path.lstrip("/")), anchor, folder_route=path.endswith("/"), bare=path)
+    return _clamped(path.lstrip("/"), anchor, folder_route=path.endswith("/"), bare=path)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -176,6 +189,17 @@ def github_route(target: str, page: str) -> Route:
         return Route(None, None, external=True)  # repository-absolute: outside what we can see
     joined = posixpath.join(posixpath.dirname(page), path)
     return Route(_normalise(joined), fragment or None, folder_route=path.endswith("/"), bare=path)
+
+
+def _clamped(path: str, anchor: str | None, *, folder_route: bool = False, bare: str) -> Route:
+    """A route whose `..` stop at the site root, as URLs do at a server's root."""
+    normal = _normalise(path)
+    parts = normal.split("/")
+    climbed = 0
+    while climbed < len(parts) and parts[climbed] == "..":
+        climbed += 1
+    kept = "/".join(parts[climbed:])
+    return Route(kept, anchor, folder_route=folder_route, bare=bare, above_root=climbed > 0)
 
 
 def _normalise(path: str) -> str:

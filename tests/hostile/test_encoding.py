@@ -140,7 +140,7 @@ def test_columns_next_to_control_characters_and_tab_indents(project: Path, kb: K
         "- 项",
         "\t[b](#nope2)",
         "- 项",
-        " \t\x1f[c](#PART)",
+        " \t\x1f[c](#par_t)",
         "1. 项",
         "\t\t[d](#nope4)",
         "",
@@ -154,7 +154,7 @@ def test_columns_next_to_control_characters_and_tab_indents(project: Path, kb: K
     expected = [
         f"content/ctl.md:4:4: ANC001 anchor 'nope1' {found}",
         f"content/ctl.md:6:2: ANC001 anchor 'nope2' {found}",
-        f"content/ctl.md:8:4: ANC001 anchor 'PART' {found}; did you mean 'part'?",
+        f"content/ctl.md:8:4: ANC001 anchor 'par_t' {found}; did you mean 'part'?",
         f"content/ctl.md:10:3: ANC001 anchor 'nope4' {found}",
         f"content/ctl.md:13:4: ANC001 anchor 'nope5' {found}",
     ]

@@ -45,26 +45,21 @@ def test_links_out_of_the_site_are_findings_and_never_read(
     (project / "content" / "escape.md").write_text(OUTSIDE_LINKS, encoding="utf-8")
     run = kb("lint", "content/escape.md")
     assert run.status == 1 and run.err == ""
-    out = "outside the site root"
+    # A browser stops `..` at the site root: every target lands inside it (and is missing).
+    missing = "not found (link"
     assert run.lines == [
-        f"content/escape.md:3:1: LNK005 '../../../../etc/passwd' resolves to "
-        f"../../../../etc/passwd.md, {out}",
-        f"content/escape.md:3:29: LNK005 '/../../../../etc/passwd' resolves to "
-        f"../../../../etc/passwd.md, {out}",
-        f"content/escape.md:3:58: LNK005 '../outside/secret.md?id=s' resolves to "
-        f"../outside/secret.md, {out}",
-        f"content/escape.md:5:1: LNK005 '../../../../etc/passwd' resolves to "
-        f"../../../../etc/passwd, {out}",
-        f"content/escape.md:5:30: LNK005 '%2E%2E/%2E%2E/etc/passwd' resolves to "
-        f"../../etc/passwd.md, {out}",
+        f"content/escape.md:3:1: LNK001 page etc/passwd.md {missing} '../../../../etc/passwd')",
+        f"content/escape.md:3:29: LNK001 page etc/passwd.md {missing} '/../../../../etc/passwd')",
+        f"content/escape.md:3:58: LNK001 page outside/secret.md {missing} "
+        "'../outside/secret.md?id=s')",
+        f"content/escape.md:5:1: LNK001 image etc/passwd {missing} '../../../../etc/passwd')",
+        f"content/escape.md:5:30: LNK001 page etc/passwd.md {missing} '%2E%2E/%2E%2E/etc/passwd')",
         "content/escape.md:5:60: ANC001 anchor '/../../etc/passwd' not found in this page "
         "(docsify ids); docsify reads a Markdown link '#/../../etc/passwd' as a heading id of "
         "this page, so it never opens another page: write '/../../etc/passwd'",
-        f"content/escape.md:7:10: LNK005 '../../../../etc/passwd' resolves to "
-        f"../../../../etc/passwd, {out}",
-        f"content/escape.md:7:50: LNK005 '/../../etc/passwd' resolves to ../../etc/passwd, {out}",
-        f"content/escape.md:9:1: LNK005 '../../../../etc/passwd' resolves to "
-        f"../../../../etc/passwd.md, {out}",
+        f"content/escape.md:7:10: LNK001 file etc/passwd {missing} '../../../../etc/passwd')",
+        f"content/escape.md:7:50: LNK001 file etc/passwd {missing} '/../../etc/passwd')",
+        f"content/escape.md:9:1: LNK001 page etc/passwd.md {missing} '../../../../etc/passwd')",
     ]
     status, opened = opened_outside(project, "lint", "--no-cache", "content/escape.md")
     assert (status, opened) == (1, [])
@@ -90,7 +85,7 @@ def test_symlink_out_of_the_repository_is_named_and_never_read(
 def test_fix_never_writes_through_a_symlink_out_of_the_repository(
     project: Path, kb: Kb, outside: Path
 ) -> None:
-    outside.write_text("# 秘密\n\n## Part\n\n[p](#PART)\n", encoding="utf-8")
+    outside.write_text("# 秘密\n\n## Part\n\n[p](#par_t)\n", encoding="utf-8")
     (project / "content" / "evil.md").symlink_to(outside)
     before = outside.read_bytes()
     run = kb("lint", "--fix", "content/evil.md")  # named explicitly: read, but not written
@@ -104,7 +99,7 @@ def test_fix_never_writes_through_a_symlink_out_of_the_repository(
 
 def test_fix_writes_through_a_symlink_inside_the_repository(project: Path, kb: Kb) -> None:
     real = project / "content" / "real.md"
-    real.write_text("# 页\n\n## Part\n\n[p](#PART)\n", encoding="utf-8")
+    real.write_text("# 页\n\n## Part\n\n[p](#par_t)\n", encoding="utf-8")
     alias = project / "content" / "alias.md"
     alias.symlink_to("real.md")
     run = kb("lint", "--fix", "content/alias.md")
@@ -120,7 +115,7 @@ def test_fix_writes_through_a_temporary_file_and_keeps_the_mode(
     project: Path, kb: Kb, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page = project / "content" / "page.md"
-    page.write_text("# 页\n\n## Part\n\n[p](#PART)\n", encoding="utf-8")
+    page.write_text("# 页\n\n## Part\n\n[p](#par_t)\n", encoding="utf-8")
     page.chmod(0o751)
     inode = page.stat().st_ino
     renames: list[tuple[str, str]] = []
@@ -146,7 +141,7 @@ def test_a_failed_write_leaves_the_file_and_no_temporary(
     project: Path, kb: Kb, monkeypatch: pytest.MonkeyPatch, fault: str
 ) -> None:
     page = project / "content" / "page.md"
-    page.write_text("# 页\n\n## Part\n\n[p](#PART)\n", encoding="utf-8")
+    page.write_text("# 页\n\n## Part\n\n[p](#par_t)\n", encoding="utf-8")
     before = stamps(project)
 
     def full(*args: object) -> None:
@@ -157,7 +152,7 @@ def test_a_failed_write_leaves_the_file_and_no_temporary(
     assert run.status == 2
     assert run.err == "kb: error: content/page.md: cannot write: No space left on device\n"
     assert run.lines == [
-        "content/page.md:5:1: ANC001 anchor 'PART' not found in this page (docsify ids); "
+        "content/page.md:5:1: ANC001 anchor 'par_t' not found in this page (docsify ids); "
         "did you mean 'part'?"
     ]
     assert stamps(project) == before  # no temporary file left either

@@ -11,6 +11,7 @@ from toolkit.config import Config
 from toolkit.findings import Finding, Fix, Severity, clip, quoted
 from toolkit.rules import Page, Rule
 from toolkit.rules.linkroutes import RoutedLink, routed_links
+from toolkit.rules.links import STRAY, stray_character
 from toolkit.site import Site
 
 ANCHOR_NOT_FOUND = Rule(
@@ -84,6 +85,8 @@ def _not_found(
     close = same or difflib.get_close_matches(anchor, list(dict.fromkeys(known)), n=3, cutoff=0.6)
     where = "this page" if routed.route.path is None else clip(target)
     hint = f"; did you mean {', '.join(quoted(c) for c in close)}?" if close else ""
+    if (bad := stray_character(link)) in STRAY:
+        hint += f" (the target holds {quoted(bad)}, likely a stray character)"
     if routed.profile == "docsify" and link.target.startswith("#/") and link.kind != "html":
         # docsify 4 turns a Markdown `#/a` into this page's `?id=/a`: the link never leaves.
         hint = (
@@ -104,15 +107,21 @@ def _not_found(
     )
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def _anchor_fix(page: Page, target: str, start: int, anchor: str, new: str) -> Fix | None:
     """Replace the anchor inside the written target, if it is written there as such."""
     if start < 0:
         return None
     if page.doc.text[start : start + len(target)] != target:
         return None
+    # docsify lower-cases a Markdown link's id (ASCII only, so offsets stay put): search the
+    # target as it compared it.
+    compared = target.translate(_ASCII_LOWER)
     for written in (anchor, quote(anchor, safe="")):
         # The anchor is the last part of the target: `/a.md?id=x` or `/a#x`.
-        at = target.rfind(written)
+        at = compared.rfind(written.translate(_ASCII_LOWER))
         if at >= 0:
             return Fix(start + at, start + at + len(written), new)
     return None

@@ -13,6 +13,7 @@ from toolkit.site import DOCSIFY_DEFAULTS, Route, Router, docsify_route, github_
 # docsify link options live in the title: `[x](a.md ':ignore')`.
 _IGNORE_OPTION = re.compile(r"(?:^|\s):ignore\b")
 _DISABLED_OPTION = re.compile(r"(?:^|\s):disabled\b")
+_INCLUDE_OPTION = re.compile(r"(?:^|\s):include\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +40,12 @@ def routed_links(page: Page, router: Router = DOCSIFY_DEFAULTS) -> Iterator[Rout
                 # `:ignore` keeps the link out of docsify's router: the browser loads it from
                 # index.html's folder, as it does raw HTML.
                 ignored = link.kind == "inline" and bool(_IGNORE_OPTION.search(link.title))
+                # `:include` embeds the file, fetched from the page's folder as images are.
+                embedded = link.kind != "html" and bool(_INCLUDE_OPTION.search(link.title))
                 route = docsify_route(
                     link.target,
                     here,
-                    image=link.kind == "image",
+                    image=link.kind == "image" or embedded,
                     html=link.kind == "html" or ignored,
                     router=router,
                 )

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from toolkit.config import Config
+from toolkit.document import Link
 from toolkit.findings import Finding, Fix, Severity, clip, quoted
 from toolkit.rules import Page, Rule
 from toolkit.rules.linkroutes import RoutedLink, routed_links
@@ -35,7 +36,12 @@ LINK_UNENCODED = Rule(
 LINK_OUTSIDE_ROOT = Rule(
     "LNK005", "link-outside-site", "A link leaves the site root: the site cannot serve it."
 )
-LINK_EMPTY = Rule("LNK006", "link-empty", "A link has an empty target (`[text]()` or `#`).")
+LINK_EMPTY = Rule(
+    "LNK006",
+    "link-empty",
+    "A link has an empty target (`[text]()` or `#`): it goes nowhere.",
+    severity=Severity.WARNING,
+)
 LINK_RESOLVES_DIFFERENTLY = Rule(
     "LNK007",
     "link-resolves-differently",
@@ -45,6 +51,13 @@ LINK_RESOLVES_DIFFERENTLY = Rule(
 )
 LINK_TO_EMPTY_PAGE = Rule(
     "LNK008", "link-to-empty-page", "A link names an empty page, which docsify shows as 404."
+)
+LINK_ABOVE_ROOT = Rule(
+    "LNK010",
+    "link-above-site-root",
+    "A `..` climbs above the site root: the browser stays at the root only where the site is "
+    "served at the server's root (not below a path, as GitHub project pages are).",
+    severity=Severity.WARNING,
 )
 EXTERNAL_LINK_BROKEN = Rule(
     "LNK009",
@@ -61,38 +74,74 @@ RULES = (
     LINK_RESOLVES_DIFFERENTLY,
     LINK_TO_EMPTY_PAGE,
     EXTERNAL_LINK_BROKEN,
+    LINK_ABOVE_ROOT,
 )
 
 _MUST_ENCODE = re.compile(r"[\s<>\"{}|\\^`]|%(?![0-9A-Fa-f]{2})")
+STRAY = frozenset('"`<>')
+"""Characters that in a link target are a typo rather than something to encode."""
 
 
 def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
     """Check where every link of the page lands."""
+    routed = list(routed_links(page, site.router))
+    broken = {r.link for r in routed if not _lands(site, r)}
     for link in page.doc.links:
         if link.kind == "html":
             continue
         if not link.target.strip() or link.target.strip() == "#":
             yield page.finding(LINK_EMPTY, link.line, link.column, "link has an empty target")
-        elif link.kind != "autolink" and _MUST_ENCODE.search(link.target):
-            bad = _MUST_ENCODE.search(link.target)
-            assert bad is not None
+        elif link.kind != "autolink" and link not in broken and (bad := stray_character(link)):
+            # Only a link that works gets this warning: a broken one is reported once, by the
+            # rule that sees it break, with the character named as the likely cause.
             yield page.finding(
                 LINK_UNENCODED,
                 link.line,
                 link.column,
-                f"target {quoted(link.target)} holds {quoted(bad.group(0))}: percent-encode it "
+                f"target {quoted(link.target)} holds {quoted(bad)}: percent-encode it "
                 "(a space is %20, a lone % is %25)",
             )
     seen: set[tuple[int, int, str | None]] = set()
-    for routed in routed_links(page, site.router):
-        path = routed.route.path
-        key = (routed.link.line, routed.link.column, path)
+    for each in routed:
+        path = each.route.path
+        key = (each.link.line, each.link.column, path)
         if path is None or key in seen:
             continue
         seen.add(key)
-        yield from _check_target(page, site, routed, path)
-        if routed.profile == "docsify":
-            yield from _check_relative(page, routed, site)
+        if each.route.above_root and site.exists(path):
+            # (a target missing even at the root is LNK001's: the `..` is not the cause then)
+            shown = clip(path) or "the site root"
+            yield page.finding(
+                LINK_ABOVE_ROOT,
+                each.link.line,
+                each.link.column,
+                f"{quoted(each.link.target)} climbs above the site root; the browser loads "
+                f"{shown} only where the site is served at the server's root: write it from "
+                "inside the site",
+            )
+        yield from _check_target(page, site, each, path)
+        if each.profile == "docsify":
+            yield from _check_relative(page, each, site)
+
+
+def stray_character(link: Link) -> str | None:
+    """A character in the target that belongs percent-encoded (a stray quote, a space)."""
+    found = _MUST_ENCODE.search(link.target)
+    return found.group(0) if found else None
+
+
+def _lands(site: Site, routed: RoutedLink) -> bool:
+    """The link reaches an existing file and, if it names one, an existing heading."""
+    path, anchor = routed.route.path, routed.route.anchor
+    if path is not None and not site.exists(path):
+        return False
+    if not anchor:
+        return True
+    target = path if path is not None else routed.page
+    ids = site.ids(target) if target.endswith(".md") else None
+    if ids is None:
+        return True
+    return anchor in (ids.docsify if routed.profile == "docsify" else ids.github)
 
 
 def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iterator[Finding]:
@@ -142,25 +191,29 @@ def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iter
         )
         return
     what = "image" if link.kind == "image" else "page" if path.endswith(".md") else "file"
-    message = f"{what} {clip(path)} not found (link {quoted(link.target)})"
+    missing, cause = path, ""
     written = path.removesuffix(".md")
     if routed.profile == "docsify" and what == "page" and "." in written.rsplit("/", 1)[-1]:
         # docsify routes every Markdown link, so `x.pdf` is fetched as the page `x.pdf.md`.
         if site.exists(written):
-            message = (
-                f"docsify opens {quoted(link.target)} as the page {clip(path)}, which does not "
-                "exist (404): add ':ignore' to the link's title so the browser loads the file"
+            cause = (
+                ": docsify opens every Markdown link as a page; add ':ignore' to the link's "
+                "title so the browser loads the file"
             )
         else:
-            message = f"file {clip(written)} not found (link {quoted(link.target)})"
+            what, missing = "file", written
     if routed.profile == "docsify" and what == "image" and routed.route.bare.startswith("/"):
         from_root = routed.route.bare.lstrip("/")
         if site.exists(from_root) and "/" in page.rel:
             relative = posixpath.relpath(from_root, posixpath.dirname(page.rel))
-            message = (
-                f"image {clip(path)} not found: docsify 4 loads images from the page's folder, "
-                f"even with a leading '/' (link {quoted(link.target)}); write {quoted(relative)}"
+            cause = (
+                ": docsify 4 loads images from the page's folder, even with a leading '/'; "
+                f"write {quoted(relative)}"
             )
+    if (bad := stray_character(link)) in STRAY:
+        cause += f"; the target holds {quoted(bad)}, likely a stray character"
+    # The written target comes last, as in every LNK message: tools read it from there.
+    message = f"{what} {clip(missing)} not found{cause} (link {quoted(link.target)})"
     yield page.finding(LINK_TARGET_MISSING, link.line, link.column, message)
 
 

@@ -1,11 +1,13 @@
-"""Formulas a site's math plugin cuts out but the reader still sees as text (docsify-katex)."""
+"""TeX the reader sees as text: formulas the math plugin loses, and commands outside math."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from toolkit.config import Config
 from toolkit.docsify_katex import INLINE_PLACEHOLDER
+from toolkit.document import Position
 from toolkit.findings import Finding
 from toolkit.rules import Page, Rule
 from toolkit.site import Site
@@ -23,13 +25,21 @@ RULES = (
         "A heading with `$…$` on a docsify-katex site: the sidebar lists it with the plugin's "
         "placeholder text instead of the formula.",
     ),
+    Rule(
+        "MTH022",
+        "tex-outside-math",
+        "A TeX command such as `\\frac{…}` or `\\alpha` in text outside every formula and code: "
+        "the reader sees it as written.",
+    ),
 )
-SHOWN_AS_TEXT, SIDEBAR_HEADING = RULES
+SHOWN_AS_TEXT, SIDEBAR_HEADING, TEX_OUTSIDE_MATH = RULES
+_COMMAND = re.compile(r"\\[A-Za-z]+")
 
 
 def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
-    """Report hidden formulas and sidebar headings with math, on docsify-katex sites."""
+    """Report TeX shown as text: hidden formulas, sidebar headings, commands outside math."""
     doc = page.doc
+    yield from _check_raw_tex(page)
     if doc.math != "docsify-katex":
         return
     for hidden in doc.hidden_math:
@@ -58,3 +68,31 @@ def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
                 "math only in the page body; write the heading without `$` (its id also holds "
                 f"'{INLINE_PLACEHOLDER}')",
             )
+
+
+def _check_raw_tex(page: Page) -> Iterator[Finding]:
+    doc = page.doc
+    cause = "put it inside `$…$`, or in backticks if it is meant as code"
+    if doc.math == "docsify-katex":
+        cause += (
+            "; docsify-katex pairs `$` across the whole page, so a stray `$` before this point "
+            "also leaves TeX outside"
+        )
+    first_lost = min(((h.line, h.column) for h in doc.hidden_math), default=None)
+    by_line: dict[int, list[Position]] = {}
+    for position in doc.raw_tex:
+        if first_lost is None or (position.line, position.column) < first_lost:
+            by_line.setdefault(position.line, []).append(position)
+    # One finding a line: `\frac{\partial L}{\partial \theta}` written without `$` is one
+    # formula the reader sees as TeX, not four.
+    for positions in by_line.values():
+        first = positions[0]
+        found = _COMMAND.match(doc.text, first.offset)
+        command = found.group(0) if found else "\\"
+        more = f" (and {len(positions) - 1} more on this line)" if len(positions) > 1 else ""
+        yield page.finding(
+            TEX_OUTSIDE_MATH,
+            first.line,
+            first.column,
+            f"`{command}`{more} is outside every formula: the reader sees it as text; {cause}",
+        )
