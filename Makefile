@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: lint test translate serve bench fuzz clean
+.PHONY: lint test translate serve bench fuzz corpus clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,9 +32,15 @@ translate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-## fuzz: the long fuzz run of tests/fuzz (3,000 random examples per property; KB_FUZZ_EXAMPLES=N)
+## fuzz: the long fuzz run of tests/fuzz (3,000 random examples per property, KB_FUZZ_EXAMPLES=N;
+## 20,000 TeX cases per KaTeX version against KaTeX in Node, KB_KATEX_FUZZ_EXAMPLES=N)
 fuzz: $(STAMP)
 	KB_FUZZ_PROFILE=long $(BIN)/python -m pytest -q tests/fuzz
+
+## corpus: judge kb lint on real docsify books in Chromium (CORPUS="/path/book1 /path/book2"; KB=path/to/kb)
+corpus: $(STAMP)
+	$(if $(CORPUS),,$(error give the book checkouts: make corpus CORPUS="/work/corpus/a /work/corpus/b"))
+	$(BIN)/python scripts/corpus.py $(CORPUS)
 
 clean:
 	rm -rf $(VENV) tests/.node build

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -56,3 +57,24 @@ def install_node_packages() -> Path:
 def node_modules() -> Path:
     """Path of the installed npm oracles (docsify 4, KaTeX, markdownlint-cli2)."""
     return install_node_packages()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def katex_packages() -> Path:
+    """KaTeX of every supported version, fetched once into kb's default KaTeX folder.
+
+    That is `~/.cache/kb/katex`, where kb also looks when a test gives it its own
+    KB_CACHE_DIR or a bare environment; KB_KATEX_DIR is set to it for the processes the tests
+    start. So no test fetches KaTeX on its own, and a second run fetches nothing.
+    """
+    folder = Path.home() / ".cache" / "kb" / "katex"
+    os.environ["KB_KATEX_DIR"] = str(folder)
+    from toolkit.tex import SUPPORTED_VERSIONS
+    from toolkit.tex.store import katex_source
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for version in SUPPORTED_VERSIONS:
+            katex_source(version)
+    return folder

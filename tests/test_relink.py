@@ -125,7 +125,9 @@ def test_a_fix_that_keeps_every_id_names_no_move(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     site = _site(tmp_path)
-    (site / "a.md").write_text("# 页\n\n正文。\n\n$x：y$\n", encoding="utf-8")  # MTH012's fix
+    (site / "part").mkdir()
+    (site / "part" / "README.md").write_text("# 部分\n", encoding="utf-8")
+    (site / "a.md").write_text("# 页\n\n[部分](/part)\n", encoding="utf-8")  # LNK002's fix
     monkeypatch.chdir(site)
     capsys.readouterr()
 

@@ -108,7 +108,7 @@ def _find_rule(code_or_name: str) -> Rule:
     for rule in ALL_RULES.values():
         if code_or_name.upper() == rule.code or code_or_name == rule.name:
             return rule
-    raise KbError(f"unknown code {code_or_name!r}; codes start with ANC, LNK, MTH, QST or SUP")
+    raise KbError(f"unknown code {code_or_name!r}; codes start with ANC, LNK, MTH, QST, SUP or DGM")
 
 
 def family_of(rule: Rule) -> str:
@@ -120,6 +120,7 @@ def family_of(rule: Rule) -> str:
         "MTH": "formulas",
         "QST": "questions",
         "SUP": "suppress",
+        "DGM": "diagrams",
     }.get(prefix, prefix.lower())
 
 

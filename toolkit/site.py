@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from toolkit.document import Document, Heading, decode, parse
@@ -21,6 +22,9 @@ from toolkit.heading_index import HeadingIndex, Opened, Row, Stamp
 from toolkit.question_headings import is_question, plain_title, question_key, split_number
 from toolkit.site_info import CURRENT_KATEX, SiteInfo
 from toolkit.slug import docsify_base_slug, docsify_ids, github_ids, heading_options
+
+if TYPE_CHECKING:
+    from toolkit.tex.verdicts import VerdictCache
 
 # An absolute URL or protocol-relative link: docsify leaves these alone (its isAbsolutePath).
 _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
@@ -293,6 +297,8 @@ class Site:
     katex_version: str | None = CURRENT_KATEX
     """The KaTeX release the site renders formulas with (None: not KaTeX)."""
     router: Router = DOCSIFY_DEFAULTS
+    verdicts: VerdictCache | None = None
+    """KaTeX's verdicts kept across runs (opened with the heading cache)."""
     files: set[str] = field(default_factory=set)
     folders: set[str] = field(default_factory=set)
     _by_casefold: dict[str, str] = field(default_factory=dict)
@@ -384,10 +390,15 @@ class Site:
     def open_cache(self, path: Path) -> None:
         """Use the heading-index cache at `path` (missing or unusable: start empty)."""
         self._index = HeadingIndex(path, self.docsify_version)
+        from toolkit.tex.verdicts import VerdictCache
+
+        self.verdicts = VerdictCache(path.with_name("katex-verdicts.sqlite"))
 
     def save_cache(self) -> None:
         """Write what this run learnt to the cache; failures only cost speed next time."""
         self.index.save(self._rows, self._restamped, self.files)
+        if self.verdicts is not None:
+            self.verdicts.close()
 
     def ids(self, rel: str) -> PageIds | None:
         """Heading ids of a page, from this run, the cache, or a fresh parse."""
@@ -613,12 +624,17 @@ def _questions_from_json(value: object) -> Iterator[QuestionRef]:
                 yield QuestionRef(str(key), line, column, str(text))
 
 
+def cache_folder() -> Path:
+    """kb's cache folder: `$KB_CACHE_DIR`, else `$XDG_CACHE_HOME/kb`, else `~/.cache/kb`."""
+    if os.environ.get("KB_CACHE_DIR"):
+        return Path(os.environ["KB_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "kb"
+
+
 def default_cache_path(site_root: Path) -> Path:
     """Where the heading index of a site is cached: outside the repository, safe to delete."""
-    base = os.environ.get("KB_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    folder = Path(base) if base else Path.home() / ".cache"
-    if not os.environ.get("KB_CACHE_DIR"):
-        folder = folder / "kb"
+    folder = cache_folder()
     key = hashlib.sha1(str(site_root.resolve()).encode("utf-8")).hexdigest()[:16]
     return folder / f"headings-{key}.sqlite"
 

@@ -117,7 +117,8 @@ def test_10000_links_and_formulas_in_one_paragraph(project: Path, kb: Kb) -> Non
     _write(project, f"# T\n\n{links}\n\n{formulas}$\\frac{{1}}{{$ [坏](#nope)\n")
     run = kb("lint", "content/x.md")
     assert run.lines == [
-        "content/x.md:10005:10: MTH001 `{` is never closed by `}` (formula column 9)",
+        "content/x.md:10005:11: MTH001 KaTeX: Unexpected end of input in a macro argument, "
+        "expected '}' (formula column 10)",
         "content/x.md:10005:13: ANC001 anchor 'nope' not found in this page (docsify ids)",
     ]
     assert run.status == 1 and run.err == "" and run.seconds < 60

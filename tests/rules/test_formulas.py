@@ -56,3 +56,21 @@ def test_formulas(
     main(["lint", "--select", "MTH", "--no-cache", "--fix", case.name])
     assert "fixed" not in capsys.readouterr().err
     assert copy.read_text(encoding="utf-8") == after
+
+
+def test_a_site_on_katex_0_11_1_is_judged_by_it(tmp_path: Path) -> None:
+    """docsify-katex 1.4.3 renders with its own KaTeX 0.11.1: findings say which version."""
+    from toolkit.config import Config
+    from toolkit.document import parse
+    from toolkit.rules import Page, formulas
+    from toolkit.site import Site
+
+    text = "# 标题\n\n$\\textcircled{1}$ 与\n\n$$\n\\begin{align*} a &= b \\end{align*}\n$$\n"
+    page = Page(parse(text, Path("a.md")), "a.md", "a.md", ("docsify",))
+    config = Config(project_root=tmp_path)
+    old = list(formulas.check(page, Site(tmp_path, katex_version="0.11.1"), config))
+    assert [(f.line, f.code) for f in old] == [(3, "MTH010"), (6, "MTH004")]
+    assert all(
+        f.message.endswith("(KaTeX 0.11.1, the version this site renders with)") for f in old
+    )
+    assert list(formulas.check(page, Site(tmp_path), config)) == []

@@ -11,7 +11,13 @@ import pytest
 
 from tests.rules.sitecases import cases, run_case
 
-PREFIXES = {"anchors": "ANC", "links": "LNK", "questions": "QST", "suppress": "SUP"}
+PREFIXES = {
+    "anchors": "ANC",
+    "links": "LNK",
+    "questions": "QST",
+    "suppress": "SUP",
+    "diagrams": "DGM",
+}
 CASES = [(family, case) for family in PREFIXES for case in cases(family)]
 
 

@@ -19,7 +19,7 @@ SOURCE = """\
 公式 $\\text{内存} = 2^{10}$ 不变，链接 https://example.com/信息/软件 也不变。
 
 ```python
-默认 = "内存"  # 代码里的中文保持原样
+默认 = "内存"  # 代码里的注释转换，字符串保持原样
 ```
 """
 
@@ -61,7 +61,8 @@ def test_mirror_converts_text_and_keeps_code_math_and_urls(project: Path, kb: Kb
         "(./内存.md ",
         "$\\text{内存} = 2^{10}$",
         "https://example.com/信息/软件",
-        '默认 = "内存"  # 代码里的中文保持原样',
+        # Code and its string literals keep their characters; the comment is text.
+        '默认 = "内存"  # 程式碼裡的註釋轉換，字串保持原樣',
     ):
         assert verbatim in mirror
     assert '"預設說明")' in mirror  # a link title is text

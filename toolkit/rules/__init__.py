@@ -54,9 +54,9 @@ class RuleFamily(Protocol):
 
 
 def _families() -> tuple[RuleFamily, ...]:
-    from toolkit.rules import anchors, formulas, links, math_plugins, questions
+    from toolkit.rules import anchors, diagrams, formulas, links, math_plugins, questions
 
-    return (anchors, links, formulas, math_plugins, questions)
+    return (anchors, links, formulas, math_plugins, questions, diagrams)
 
 
 FAMILIES: tuple[RuleFamily, ...] = _families()

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from toolkit.config import Config
 from toolkit.document import Formula, Position
-from toolkit.findings import Finding, Fix, Severity
+from toolkit.findings import Finding, Fix, Severity, clip
 from toolkit.rules import Page, Rule
 from toolkit.site import Site
+
+if TYPE_CHECKING:
+    from toolkit.tex import TexProblem
 
 RULES = (
     Rule("MTH001", "unbalanced-braces", "A `{` is never closed, or a `}` has no `{`."),
@@ -88,11 +92,29 @@ UNCLOSED_DOLLAR, LIST_MARKER, BLANK_LINE, PIPE_IN_TABLE = (
 _LIST_MARKER = re.compile(r"(?:[-*+]|1[.)])[ \t]+\S")
 
 
+# What each kind of problem toolkit.tex reports is called here (codes are never renumbered).
+_CODE_OF_KIND = {
+    "unbalanced-braces": "MTH001",
+    "unmatched-left-right": "MTH002",
+    "unmatched-environment": "MTH003",
+    "unknown-environment": "MTH004",
+    "misplaced-alignment": "MTH005",
+    "unknown-command": "MTH006",
+    "missing-argument": "MTH007",
+    "double-script": "MTH008",
+    "invalid-argument": "MTH009",
+    "command-not-allowed-here": "MTH010",
+    "katex-parse-error": "MTH011",
+    "full-width-in-math": "MTH012",
+    "chinese-outside-text": "MTH013",
+}
+
+
 def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
-    """Check every formula with the KaTeX-compatible parser, then the Markdown hazards."""
+    """Check every formula with the real KaTeX of the site's version, then the Markdown hazards."""
     lines = page.doc.text.split("\n")
+    yield from _check_formulas(page, site, lines)
     for formula in page.doc.formulas:
-        yield from _check_formula(page, formula, lines)
         if formula.display and "\n" in formula.tex and page.doc.math == "kb":
             # (docsify-katex's `$$` at a line start is an HTML block: lists and blank lines
             # inside are safe; where they are not, the formula is hidden math, MTH020)
@@ -100,36 +122,62 @@ def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
     yield from _check_stray_dollars(page, lines)
 
 
-def _check_formula(page: Page, formula: Formula, lines: list[str]) -> Iterator[Finding]:
-    # Imported here: KaTeX's tables cost a pre-commit run on a page without math ~40 ms.
-    from toolkit.tex import check_tex
+def _check_formulas(page: Page, site: Site, lines: list[str]) -> Iterator[Finding]:
+    formulas = page.doc.formulas
+    if not formulas or site.katex_version is None:
+        return
+    # Imported here: a page without math never loads the checker.
+    from toolkit.tex import CURRENT_VERSION, check_many
 
+    version = site.katex_version
+    judged = check_many([(f.tex, f.display) for f in formulas], version, site.verdicts)
+    note = (
+        ""
+        if version == CURRENT_VERSION
+        else f" (KaTeX {version}, the version this site renders with)"
+    )
+    for formula, problems in zip(formulas, judged, strict=True):
+        for problem in problems:
+            yield _finding(page, formula, problem, lines, note)
+
+
+def _finding(
+    page: Page, formula: Formula, problem: TexProblem, lines: list[str], note: str
+) -> Finding:
     tex = formula.tex
-    for problem in check_tex(tex, formula.display):
-        at = _doc_offset(page, formula, problem.offset, lines)
-        pos = page.doc.position(at) if at is not None else None
-        lead = len(tex) - len(tex.lstrip("\n"))
-        line = tex.count("\n", lead, problem.offset) + 1
-        column = problem.offset - (tex.rfind("\n", 0, problem.offset) + 1) + 1
-        where = (
-            f"formula line {line}, column {column}"
-            if "\n" in tex.strip()
-            else (f"formula column {column}")
-        )
-        fix = None
-        if (
-            problem.replacement is not None
-            and at is not None
-            and page.doc.text[at] == tex[problem.offset]
-        ):
-            fix = Fix(at, at + 1, problem.replacement)
-        yield page.finding(
-            _BY_CODE[problem.code],
-            pos.line if pos else formula.line,
-            pos.column if pos else formula.column,
-            f"{problem.message} ({where})",
-            fix,
-        )
+    at = _doc_offset(page, formula, problem.offset, lines)
+    pos = page.doc.position(at) if at is not None else None
+    lead = len(tex) - len(tex.lstrip("\n"))
+    line = tex.count("\n", lead, problem.offset) + 1
+    column = problem.offset - (tex.rfind("\n", 0, problem.offset) + 1) + 1
+    where = (
+        f"formula line {line}, column {column}"
+        if "\n" in tex.strip()
+        else (f"formula column {column}")
+    )
+    fix = None
+    if (
+        problem.replacement is not None
+        and at is not None
+        and at < len(page.doc.text)
+        and problem.offset < len(tex)
+        and page.doc.text[at] == tex[problem.offset]
+    ):
+        fix = Fix(at, at + 1, problem.replacement)
+    return page.finding(
+        _BY_CODE[_CODE_OF_KIND[problem.kind]],
+        pos.line if pos else formula.line,
+        pos.column if pos else formula.column,
+        f"{_one_line(problem.message)} ({where}){note}",
+        fix,
+    )
+
+
+def _one_line(message: str) -> str:
+    """KaTeX's message as one readable line: controls escaped, clipped (0.11.1 can quote a
+    whole parse node as JSON)."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    return clip(text, 300)
 
 
 def _doc_offset(page: Page, formula: Formula, offset: int, lines: list[str]) -> int | None:

@@ -26,6 +26,7 @@ from toolkit.errors import KbError
 from toolkit.fileio import read_file
 from toolkit.site import DOCSIFY_DEFAULTS, Router, docsify_route
 from toolkit.slug import docsify_ids, render_marked_html
+from toolkit.translate.code_comments import masked
 from toolkit.translate.reassemble import assemble, render_segment
 from toolkit.translate.segment import (
     FRONT_MATTER_VALUE,
@@ -354,7 +355,9 @@ def _skeleton(tokens: list[Token]) -> list[tuple[int, str, str]]:
                     atoms.append(f"image:{child.attrs.get('src', '')}")
             items.append((line, "inline", "\x00".join(sorted(atoms))))
         elif token.type in ("fence", "code_block"):
-            items.append((line, token.type, f"{token.info}\x00{token.content}"))
+            # Comments, docstrings and diagram labels are translated; the rest stays byte for byte.
+            code = masked(token.info, token.content) if token.type == "fence" else token.content
+            items.append((line, token.type, f"{token.info}\x00{code}"))
         elif token.type == "html_block":
             # Its text is translated now: the markup, in order, must stay byte for byte.
             tags = [m.group(0) for m in HTML_MARKUP.finditer(token.content)]

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from toolkit.document import markdown_parser
+from toolkit.translate.code_comments import CODE_KINDS, code_text
 from toolkit.translate.segment import PLACEHOLDER, Segment, SegmentedPage, Span
 
 _INLINE_ATOMS = {"code_inline", "math_inline", "math_inline_double", "html_inline", "image"}
@@ -143,6 +144,8 @@ _PARAGRAPH_START = re.compile(r"^([ \t]*)(?:([#>+\-=|])|(\d+)([.)]))")
 def sanitise(segment: Segment, machine: str) -> str:
     """Escape Markdown that a translator typed, so it stays text; keep placeholders."""
     machine = machine.replace("\r\n", "\n").replace("\r", "\n")
+    if segment.kind in CODE_KINDS:
+        return code_text(machine)
     if segment.kind in ("html", "meta", "meta-quoted"):
         return _sanitise_raw(segment, machine)
     pieces = re.split(r"(\{\{\d+\}\})", machine)

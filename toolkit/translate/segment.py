@@ -1,11 +1,12 @@
 """Cut a page into translatable segments and the exact source text around them.
 
 Only the text of headings, paragraphs (in lists and blockquotes too), table cells, image alt
-text, link titles, the text between the tags of HTML blocks and front-matter values is
-translated. Code, math, raw HTML, link syntax and targets, entities, escapes, URLs and glossary
-terms become `{{n}}` placeholders; everything else (front-matter keys, code blocks, math
-blocks, HTML tags and comments, list and quote markers) is copied as it is.
-`assemble(page, identity)` gives back the source byte for byte.
+text, link titles, the text between the tags of HTML blocks, front-matter values, and the
+comments, docstrings and diagram labels of code blocks is translated. Code, math, raw HTML,
+link syntax and targets, entities, escapes, URLs and glossary terms become `{{n}}`
+placeholders; everything else (front-matter keys, the code itself, math blocks, HTML tags and
+comments, list and quote markers) is copied as it is. `assemble(page, identity)` gives back
+the source byte for byte.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from toolkit.document import markdown_parser
+from toolkit.translate.code_comments import CODE_ATOMS, CODE_KINDS, fence_texts
 from toolkit.translate.inline import HAN, Element, elements, last_column, raw_cells
 
 PLACEHOLDER = re.compile(r"\{\{(\d+)\}\}")
@@ -62,8 +64,9 @@ class Segment:
     """One translatable string of a page."""
 
     kind: str
-    """`heading`, `paragraph`, `cell`, `alt`, `title`, `html` (text between the tags of an HTML
-    block), `meta` (a plain front-matter value) or `meta-quoted` (inside double quotes)."""
+    """`heading`, `paragraph`, `cell`, `alt`, `title`; in code `comment`, `docstring`, `label`;
+    `html` (text between the tags of an HTML block), `meta` (a plain front-matter value) or
+    `meta-quoted` (inside double quotes)."""
     line: int
     """1-based line of the segment's first character."""
     text: str
@@ -161,6 +164,11 @@ class _Builder:
                 self._html_block(token)
             elif token.type == "front_matter" and token.map is not None:
                 self._front_matter(token)
+            elif token.type == "fence" and token.map is not None:
+                for code_kind, start, end in fence_texts(token, self.lines, self.line_starts):
+                    self.pieces.append(Span(self.cursor, start))
+                    self.pieces.append(self._nested(code_kind, self.text[start:end], start))
+                    self.cursor = end
         self.pieces.append(Span(self.cursor, len(self.text)))
         pieces = tuple(p for p in self.pieces if not isinstance(p, Span) or p.end > p.start)
         segments = tuple(s for s in self.segments if s is not None)
@@ -328,12 +336,13 @@ class _Builder:
         return index
 
     def _nested(self, kind: str, source: str, start: int) -> int:
-        """A title or alt text: a segment of its own, referenced from a placeholder."""
+        """A title, alt text or code comment: a segment of its own (see `code_comments`)."""
         index = len(self.segments)
         self.segments.append(None)
         text: list[str] = []
         values: list[tuple[Part, ...]] = []
-        for piece, value in self._protected(source, start, None):
+        extra = CODE_ATOMS if kind in CODE_KINDS else None
+        for piece, value in self._protected(source, start, extra):
             if value is None:
                 text.append(piece)
             else:
