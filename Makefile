@@ -9,15 +9,19 @@ STAMP := $(VENV)/.installed-stamp
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
 ## lint: lint the whole book (content/)
 lint: $(STAMP)
 	$(BIN)/kb lint content
 
-## test: run the whole test suite (installs its npm packages itself on first run)
+## test: the gates (mypy --strict, ruff check, ruff format --check), then the whole test suite
+## (it installs its npm packages itself on first run)
 test: $(STAMP)
+	$(BIN)/mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
 ## serve: the three editions as one local docsify site on http://127.0.0.1:3000/ (PORT=N to change)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -240,3 +241,18 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(
     status, out, _ = _run(capsys, "lint", "content/README.md")
     assert "content/README.md:4:3: ANC001 anchor '_1注意力' not found" in out
     assert status == 1
+
+
+def test_a_broken_answer_link_is_one_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # QST009 names the place the book answers the question; ANC001/LNK001 there would repeat it.
+    case = Path(__file__).parent / "fixtures" / "questions" / "QST009_unresolved_link"
+    shutil.copytree(case, tmp_path / "book")
+    monkeypatch.chdir(tmp_path / "book")
+    capsys.readouterr()
+    main(["lint", "--no-cache", "大模型面试题"])
+    out = capsys.readouterr().out.splitlines()
+    places = [line.split(" ")[0] for line in out]
+    assert len(places) == len(set(places)), out
+    assert {line.split(" ")[1] for line in out} == {"QST009"}

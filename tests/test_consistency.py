@@ -109,4 +109,6 @@ def test_ruff_version_matches_between_hook_and_dev_extra() -> None:
         for dep in hook.get("additional_dependencies", [])
         if dep.startswith("ruff")
     }
-    assert len(pins) == 1
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    dev = {dep for dep in project["optional-dependencies"]["dev"] if dep.startswith("ruff")}
+    assert len(pins) == 1 and pins == dev

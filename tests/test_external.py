@@ -295,6 +295,33 @@ def test_lint_external_end_to_end(
     assert status == 1
 
 
+def test_suppressions_and_per_file_ignores_reach_external_findings(
+    server: tuple[str, State],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    base, _ = server
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.kb]\nroot = "."\n[tool.kb.per-file-ignores]\n"old.md" = ["LNK009"]\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "README.md").write_text(
+        f"# 书\n\n<!-- kb-disable-next-line LNK009 -->\n[坏]({base}/missing)\n\n"
+        f"[也坏]({base}/broken)\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "old.md").write_text(f"# 旧\n\n[坏]({base}/missing)\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KB_CACHE_DIR", str(tmp_path / "cache"))
+
+    status = main(["lint", "--external", "--no-cache"])
+
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(" ", 2)[:2] for line in out] == [["README.md:6:1:", "LNK009"]]
+    assert status == 1
+
+
 @pytest.mark.parametrize(
     ("header", "seconds"),
     [

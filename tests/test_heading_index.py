@@ -97,6 +97,26 @@ def test_a_renamed_heading_brings_in_the_page_that_links_to_it(book: Path) -> No
     assert sorted(opened) == ["p04.md", "p05.md"]  # the linking page, nothing else
 
 
+def test_an_edit_that_keeps_the_ids_reads_no_page_linking_to_a_fragile_id(book: Path) -> None:
+    # p04 links to a heading whose text repeats on p05 (its id depends on order): a change to
+    # p05 could break it, unless p05's ids are the same as the cache had them.
+    page = book / "content" / "p05.md"
+    page.write_text(
+        "# 第 5 页\n\n## 5.注意力\n\n## 5.注意力\n\n见 [下一页](/p06.md?id=_6注意力)。\n", "utf-8"
+    )
+    _age(book)
+    status, out, _opened = _kb(book, "lint")
+    assert "p04.md:5:3: ANC002" in out  # a warning: p04's link names a repeated heading's id
+    page.write_text(page.read_text("utf-8") + "\n多写一句。\n", "utf-8")
+    status, out, opened = _kb(book, "lint", "content/p05.md")
+    assert (status, out, opened) == (0, "", ["p05.md"])
+    renamed = page.read_text("utf-8").replace("## 5.注意力\n\n## 5.注意力", "## 5.改名")
+    page.write_text(renamed, "utf-8")
+    status, out, opened = _kb(book, "lint", "content/p05.md")
+    assert sorted(opened) == ["p04.md", "p05.md"]  # the ids changed: the linking page is read
+    assert "p04.md:5:3: ANC001" in out
+
+
 def test_a_damaged_cache_file_is_replaced(book: Path) -> None:
     cache = _cache_file(book)
     cache.parent.mkdir(parents=True)

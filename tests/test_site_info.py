@@ -110,3 +110,28 @@ def test_kb_toml_sets_the_root_and_a_missing_root_is_an_error(
     (repo / "kb.toml").write_text('rot = "docs"\n', encoding="utf-8")
     assert main(["site"]) == 2
     assert "kb.toml: unknown key 'rot'" in capsys.readouterr().err
+
+
+def test_base_path_names_the_folder_of_the_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "index.html").write_text(
+        "<script>window.$docsify = { basePath: 'docs/', loadSidebar: true }</script>\n"
+        '<script src="//cdn.jsdelivr.net/npm/docsify@4"></script>\n',
+        encoding="utf-8",
+    )
+    (repo / "docs").mkdir()
+    (repo / "docs" / "README.md").write_text("# 书\n\n[一](ch1.md) [无](nope.md)\n", "utf-8")
+    (repo / "docs" / "ch1.md").write_text("# 一\n", encoding="utf-8")
+    (repo / "README.md").write_text("# repo\n\n[坏](nowhere.md)\n", encoding="utf-8")
+    monkeypatch.chdir(repo)
+    assert main(["site"]) == 0
+    out = capsys.readouterr().out
+    assert "site root: . (discovered: the repository root" in out
+    assert "basePath: docs/ (pages in docs)" in out
+    assert main(["lint", "--no-cache"]) == 1
+    assert capsys.readouterr().out == (
+        "docs/README.md:3:13: LNK001 page nope.md not found (link 'nope.md')\n"
+    )

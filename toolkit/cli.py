@@ -18,7 +18,7 @@ exit status: 0 passed (warnings alone pass), 1 an error-severity finding, warnin
 2 usage, config or I/O error.
 
 examples:
-  kb lint                       lint the whole book (the site root from [tool.kb], default content/)
+  kb lint                       lint the whole site (its root: see kb site)
   kb lint content/大模型微调     lint one folder; anchors into other pages are still checked
   kb lint --select ANC,LNK002   only anchor findings and LNK002
   kb lint --fix                 apply the safe fixes, print what changed, report the rest
@@ -217,8 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
     build_site = commands.add_parser(
         "build-site",
         help="write the three editions as one static docsify site (for GitHub Pages)",
-        description="Assemble the docsify site: the book (the site root from [tool.kb], "
-        "default content/) at /, i18n/zh-Hant/ at /zh-Hant/ and i18n/en/ at /en/, each "
+        description="Assemble the docsify site: the book (the site root, as kb site shows "
+        "it) at /, i18n/zh-Hant/ at /zh-Hant/ and i18n/en/ at /en/, each "
         "edition with its own copy of the book's index.html and the book's _navbar.md "
         "(the language switch). A missing edition is left out and named on stderr. OUT is "
         "created, or replaced only when an earlier build-site wrote it (it holds "

@@ -92,8 +92,9 @@ class Config:
 
     @property
     def site_root(self) -> Path:
-        """Absolute site root (configured, or discovered)."""
-        return self.site.root
+        """Where the site's pages are: the site root (configured, or discovered), or the
+        folder its `basePath` names inside it."""
+        return self.site.content_root or self.site.root
 
     @property
     def docsify_version(self) -> int:

@@ -68,18 +68,19 @@ def lint(paths: Sequence[Path], config: Config, options: Options) -> Result:
     loaded += _dependents(loaded, sites, config, result)
     if options.fix:
         loaded = _apply_fixes(loaded, sites, config, options, result)
-    for item in loaded:
-        result.findings.extend(_check_page(item, config, options))
-    if options.external:
+    # Network findings join each page's own before suppression, so `kb-disable LNK009` and
+    # per-file ignores reach them (and such a comment is not reported as unused).
+    external: dict[str, list[Finding]] = {}
+    if options.external and selected("LNK009", options.select, options.ignore):
         from toolkit.external import ExternalSettings, check_external_links
 
         pages = [item.page for item in loaded]
+        settings = ExternalSettings(use_cache=options.use_cache)
+        for finding in check_external_links(pages, settings=settings):
+            external.setdefault(finding.path, []).append(finding)
+    for item in loaded:
         result.findings.extend(
-            f
-            for f in check_external_links(
-                pages, settings=ExternalSettings(use_cache=options.use_cache)
-            )
-            if selected(f.code, options.select, options.ignore)
+            _check_page(item, config, options, external.get(item.page.display, ()))
         )
     sites.save()
     result.findings.sort()
@@ -226,13 +227,33 @@ def _load(path: Path, sites: _Sites, config: Config, result: Result) -> _Loaded 
     return _Loaded(Page(doc, rel, display, profiles), site, source, path)
 
 
-def _check_page(item: _Loaded, config: Config, options: Options) -> list[Finding]:
-    findings: list[Finding] = []
+def _check_page(
+    item: _Loaded, config: Config, options: Options, extra: Iterable[Finding] = ()
+) -> list[Finding]:
+    findings: list[Finding] = list(extra)
     for family in FAMILIES:
         findings.extend(family.check(item.page, item.site, config))
+    findings = _one_per_answer_link(findings)
     findings = suppress.apply_suppressions(item.page, findings, ALL_RULES)
     ignored = _per_file_ignores(item.path, config)
     return [f for f in findings if selected(f.code, options.select, options.ignore + ignored)]
+
+
+_ANSWER_LINK_UNRESOLVED = "QST009"
+
+
+def _one_per_answer_link(findings: list[Finding]) -> list[Finding]:
+    """A broken answer link on a question-list page is one defect: QST009 reports it with the
+    place the book answers the question (and a fix to it), so the anchor or link finding at the
+    same place is dropped."""
+    answered = {(f.line, f.column) for f in findings if f.code == _ANSWER_LINK_UNRESOLVED}
+    if not answered:
+        return findings
+    return [
+        f
+        for f in findings
+        if not (f.code in ("ANC001", "LNK001") and (f.line, f.column) in answered)
+    ]
 
 
 def _per_file_ignores(path: Path, config: Config) -> tuple[str, ...]:

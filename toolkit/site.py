@@ -531,6 +531,13 @@ class Site:
         """Pages the cache knew that are gone from disk (deleted or renamed since)."""
         return {rel for rel in self.index.stamps if rel not in self.files}
 
+    def _ids_changed(self, rel: str) -> bool:
+        """The page's docsify ids differ from those cached by an earlier run (or none were)."""
+        if rel not in self._rows:
+            return False  # not parsed anew: the cache's entry is current
+        before = self.index.entry(rel)
+        return before is None or not _same_ids(_ids_from_json(before), self._ids[rel])
+
     def dependents(self, changed: set[str]) -> list[str]:
         """Pages with a link into `changed` that the change may have broken.
 
@@ -551,6 +558,12 @@ class Site:
             )
 
         self._check_all()
+        # A page whose ids are what the cache had before this run breaks no link into it: a
+        # hook run on it need not re-read the pages that link there (the sidebar, the TOC).
+        kept = {rel for rel in changed if rel in self._ids and not self._ids_changed(rel)}
+        changed = changed - kept
+        if not changed:
+            return []
         links = [(str(s), str(t), str(a)) for s, t, a in self.index.linkers(changed)]
         links = [link for link in links if self._stored(link[0])]
         links += [
@@ -562,6 +575,15 @@ class Site:
         return sorted(
             {src for src, target, anchor in links if src not in changed and broken(target, anchor)}
         )
+
+
+def _same_ids(before: PageIds, after: PageIds) -> bool:
+    return (before.docsify, before.repeated, before.math, before.empty) == (
+        after.docsify,
+        after.repeated,
+        after.math,
+        after.empty,
+    )
 
 
 def _settled(mtime_ns: int, checked_ns: int) -> bool:
@@ -669,7 +691,7 @@ def site_router(info: SiteInfo) -> Router:
 def scan_site(info: SiteInfo, root: Path | None = None, math: str | None = None) -> Site:
     """List a site described by `info` (at `root` when it is a mirror of it elsewhere)."""
     return Site.scan(
-        root or info.root,
+        root or info.content_root or info.root,
         info.docsify_version,
         math=math or info.math,
         katex_version=info.katex_version,

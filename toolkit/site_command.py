@@ -35,7 +35,8 @@ def describe(info: SiteInfo, config: Config) -> str:
         f"math plugin: {info.math}" + (f" ({info.math_script})" if info.math_script else ""),
         f"KaTeX: {info.katex_version or 'none: formulas are not judged by KaTeX'}",
         f"relativePath: {str(info.relative_path).lower()}",
-        f"basePath: {info.base_path or '(none)'}",
+        f"basePath: {info.base_path or '(none)'}"
+        + (f" (pages in {_shown(info.content_root)})" if info.content_root else ""),
         f"alias: {', '.join(f'{a} -> {b}' for a, b in info.alias) or '(none)'}",
         f"sidebar: {info.sidebar or 'not loaded'} (subMaxLevel {info.sub_max_level})",
         f"navbar: {info.navbar or 'not loaded'}",
@@ -57,6 +58,7 @@ def _as_json(info: SiteInfo, config: Config) -> dict[str, object]:
     data = asdict(info)
     data["root"] = _shown(info.root)
     data["index_html"] = _shown(info.index_html) if info.index_html else None
+    data["content_root"] = _shown(info.content_root) if info.content_root else None
     data["alias"] = dict(info.alias)
     data["notes"] = list(info.notes)
     data["settings"] = _shown(config.config_file) if config.config_file else None

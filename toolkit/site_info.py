@@ -57,6 +57,8 @@ class SiteInfo:
     homepage: str = "README.md"
     ext: str = ".md"
     router_mode: str = "hash"
+    content_root: Path | None = None
+    """Where the pages are (`basePath` inside the site); None: the site root itself."""
     notes: tuple[str, ...] = ()
     """Settings kb could not read (expressions it does not evaluate), for `kb site`."""
 
@@ -142,6 +144,7 @@ def read_site(
             return default
         return value
 
+    base_path = str(setting("basePath", str, ""))
     return SiteInfo(
         root=root,
         root_reason=root_reason,
@@ -152,7 +155,8 @@ def read_site(
         math_script=math_script,
         katex_version=katex,
         alias=_alias(settings.get("alias"), notes),
-        base_path=str(setting("basePath", str, "")),
+        base_path=base_path,
+        content_root=_content_root(root, base_path, notes),
         relative_path=bool(setting("relativePath", bool, False)),
         sidebar=_loaded_file(settings.get("loadSidebar"), "_sidebar.md"),
         navbar=_loaded_file(settings.get("loadNavbar"), "_navbar.md"),
@@ -223,6 +227,20 @@ def _local_script_mentions(root: Path, src: str, marker: str) -> bool:
         return marker in path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
+
+
+def _content_root(root: Path, base_path: str, notes: list[str]) -> Path | None:
+    """The folder docsify fetches pages from: `basePath` when it names one inside the site."""
+    if not base_path.strip("/. "):
+        return None
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", base_path):
+        notes.append(f"basePath {base_path!r} is another server: kb checks the local pages")
+        return None
+    folder = (root / base_path.strip("/")).resolve()
+    if folder.is_dir() and folder.is_relative_to(root.resolve()):
+        return folder
+    notes.append(f"basePath {base_path!r} names no folder of the site: pages read from the root")
+    return None
 
 
 def _alias(value: JsValue, notes: list[str]) -> tuple[tuple[str, str], ...]:

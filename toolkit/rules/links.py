@@ -11,7 +11,7 @@ from toolkit.document import Link
 from toolkit.findings import Finding, Fix, Severity, clip, quoted
 from toolkit.rules import Page, Rule
 from toolkit.rules.linkroutes import RoutedLink, routed_links
-from toolkit.site import Site, docsify_route, github_route
+from toolkit.site import Site, github_route
 
 LINK_TARGET_MISSING = Rule(
     "LNK001", "link-target-missing", "A link names a page, folder or image that does not exist."
@@ -221,9 +221,12 @@ def _check_relative(page: Page, routed: RoutedLink, site: Site) -> Iterator[Find
     """A relative page link means one file to docsify and another to GitHub."""
     link = routed.link
     bare = routed.route.bare
+    # A difference only GitHub's reader meets is reported only where GitHub is a profile.
+    if "github" not in page.profiles:
+        return
     if link.kind != "inline" or not bare or bare.startswith("/") or "/" not in page.rel:
         return
-    docsify = docsify_route(link.target, routed.page, router=site.router).path
+    docsify = routed.route.path
     github = github_route(link.target, routed.page).path
     if docsify != github and github is not None:
         yield page.finding(
