@@ -1,11 +1,15 @@
-"""`kb translate` benchmark: zh-Hant mirrors of a 2,000-page book beside bare OpenCC, and the
-segments an English run sends after a one-paragraph edit (must be that paragraph's only)."""
+"""`kb translate` benchmark: `--check` on our book; zh-Hant mirrors of a 2,000-page book and an
+offline English rebuild beside bare OpenCC measured in the same run (first run, full rebuild
+with the cache warm, --check); the segments an English run sends after a one-paragraph edit
+(must be that paragraph's only)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -17,6 +21,7 @@ from bench.book import generate_book
 from tests.translate.fakelibre import FakeLibre
 from toolkit.cli import main as kb
 from toolkit.document import decode
+from toolkit.fileio import write_atomic
 from toolkit.translate.english import needed
 from toolkit.translate.glossary import load_glossary
 from toolkit.translate.mirror import load_page
@@ -41,26 +46,116 @@ def _quiet(*args: str) -> int:
         return kb(list(args))
 
 
+def _timed(*args: str) -> float:
+    started = time.perf_counter()
+    status = _quiet(*args)
+    assert status == 0, (args, status)
+    return time.perf_counter() - started
+
+
+def _bare_opencc(book: Path) -> tuple[int, int, float]:
+    """Pages, bytes, and the seconds bare OpenCC s2twp takes over the whole files."""
+    texts = [decode(p.read_bytes(), p).text for p in sorted(book.rglob("*.md"))]
+    converter = opencc.OpenCC("s2twp")
+    started = time.perf_counter()
+    for text in texts:
+        converter.convert(text)
+    return len(texts), sum(len(t.encode("utf-8")) for t in texts), time.perf_counter() - started
+
+
+def _rebuild(project: Path, lang: str, *extra: str) -> tuple[float, float, float]:
+    """Seconds of a first run (nothing cached), of a full rebuild (every mirror deleted and
+    written again, the cache warm) and of `--check`, for one edition."""
+    config = ("--config", str(project / "pyproject.toml"))
+    first = _timed("translate", "--lang", lang, *extra, *config)
+    shutil.rmtree(project / "i18n" / lang)
+    rebuild = _timed("translate", "--lang", lang, *extra, *config)
+    check = _timed("translate", "--lang", lang, "--check", *config)
+    return first, rebuild, check
+
+
+def _line(label: str, seconds: float, bare: float) -> str:
+    return f"  {label:<44}: {seconds:7.2f} s  ({seconds / bare:5.1f}x bare)"
+
+
 def _hant(pages: int) -> None:
     with _project(pages) as project:
-        texts = [decode(p.read_bytes(), p).text for p in sorted((project / "book").rglob("*.md"))]
-        size = sum(len(t.encode("utf-8")) for t in texts)
-        converter = opencc.OpenCC("s2twp")
-        started = time.perf_counter()
-        for text in texts:
-            converter.convert(text)
-        bare = time.perf_counter() - started
-        started = time.perf_counter()
-        status = _quiet(
-            "translate", "--lang", "zh-Hant", "--config", str(project / "pyproject.toml")
+        os.environ["KB_CACHE_DIR"] = str(project / ".cache")
+        count, size, bare = _bare_opencc(project / "book")
+        first, rebuild, check = _rebuild(project, "zh-Hant")
+        print(f"zh-Hant: {count} pages, {size / 1e6:.1f} MB")
+        print(f"  bare OpenCC s2twp over whole files          : {bare:7.2f} s")
+        print(_line("kb translate, first run (one parse a page)", first, bare))
+        print(_line("kb translate, full rebuild (cache warm)", rebuild, bare))
+        print(_line("kb translate --check (cache warm)", check, bare))
+        print(
+            _line(
+                "(writing those files alone, as kb does)",
+                _writes(project / "i18n" / "zh-Hant"),
+                bare,
+            )
         )
-        ours = time.perf_counter() - started
-        assert status == 0, status
-        print(f"zh-Hant: {len(texts)} pages, {size / 1e6:.1f} MB")
-        print(f"  bare OpenCC s2twp over whole files : {bare:7.2f} s")
-        print(f"  kb translate --lang zh-Hant        : {ours:7.2f} s  ({ours / bare:.0f}x bare)")
-        print("  (kb parses each page, converts only translatable text, recomputes ids,")
-        print("   rewrites anchors and re-parses every mirror to verify it)")
+
+
+def _writes(folder: Path) -> float:
+    """Seconds to write these files again as kb writes every file: a temporary file, fsync,
+    rename (durable, never half-written), without any of kb's other work. A rebuild is this
+    plus what --check does (build the bytes, read the mirrors); on a shared disk it varies."""
+    files = {p: p.read_bytes() for p in folder.rglob("*.md")}
+    with tempfile.TemporaryDirectory(dir=folder.parent) as scratch:
+        copies = {Path(scratch) / p.relative_to(folder): data for p, data in files.items()}
+        for path in copies:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        for path, data in copies.items():
+            write_atomic(path, data)
+        return time.perf_counter() - started
+
+
+def _english(pages: int) -> None:
+    """An offline English rebuild beside bare OpenCC on the same pages (memory filled first
+    through a local fake LibreTranslate)."""
+    server = FakeLibre().start()
+    try:
+        with _project(pages) as project:
+            os.environ["KB_CACHE_DIR"] = str(project / ".cache")
+            os.environ["KB_TRANSLATE_URL"] = server.url
+            config = ("--config", str(project / "pyproject.toml"))
+            assert _quiet("translate", "--lang", "en", "--no-progress", *config) == 0
+            shutil.rmtree(project / ".cache")
+            count, size, bare = _bare_opencc(project / "book")
+            first, rebuild, check = _rebuild(project, "en", "--offline")
+            print(f"en --offline: {count} pages, {size / 1e6:.1f} MB, memory filled beforehand")
+            print(f"  bare OpenCC s2twp over the same files       : {bare:7.2f} s")
+            print(_line("kb translate --offline, first run", first, bare))
+            print(_line("kb translate --offline, full rebuild (warm)", rebuild, bare))
+            print(_line("kb translate --check (cache warm)", check, bare))
+            writes = _writes(project / "i18n" / "en")
+            print(_line("(writing those files alone, as kb does)", writes, bare))
+    finally:
+        os.environ.pop("KB_TRANSLATE_URL", None)
+        server.stop()
+
+
+def _our_book() -> None:
+    """`kb translate --check` on this repository's book, as pre-commit runs it."""
+    with tempfile.TemporaryDirectory(prefix="kb-bench-cache-") as cache:
+        os.environ["KB_CACHE_DIR"] = cache
+        old_cwd = Path.cwd()
+        os.chdir(REPO)
+        try:
+            cold = _timed("translate", "--check")
+            warm = min(_timed("translate", "--check") for _ in range(3))
+            started = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "toolkit", "translate", "--check"])
+            process = time.perf_counter() - started
+            assert done.returncode == 0
+        finally:
+            os.chdir(old_cwd)
+    print("our book: kb translate --check (both editions)")
+    print(f"  no cache (CI, or after an edit)             : {cold:7.2f} s")
+    print(f"  cache warm, in process                      : {warm:7.2f} s")
+    print(f"  cache warm, a new process (pre-commit)      : {process:7.2f} s")
 
 
 def _edit_one_paragraph(pages: int) -> None:
@@ -104,8 +199,11 @@ def _edit_one_paragraph(pages: int) -> None:
 
 
 def main() -> None:
-    """Run both measurements and print their figures."""
-    _hant(int(os.environ.get("KB_BENCH_PAGES", "2000")))
+    """Run every measurement and print its figures."""
+    pages = int(os.environ.get("KB_BENCH_PAGES", "2000"))
+    _our_book()
+    _hant(pages)
+    _english(max(pages // 10, 8))
     _edit_one_paragraph(8)
 
 

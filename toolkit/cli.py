@@ -33,6 +33,8 @@ exit status: 0 done (or mirrors current), 1 mirrors missing, stale, waiting for
 translations, holding lines copied untranslated, or zh-Hant text the reviewed table cannot
 vouch for (each listed), 2 usage, config or I/O error.
 
+Which editions ([tool.kb.translate] languages: en, zh-Hant, zh-HK) and where their mirrors
+live (mirrors = "i18n": i18n/<lang>/, or "site": <site root>/<lang>/) are settings.
 English comes from the translation memory i18n/po/en/<page>.po; only segments it lacks
 are sent to the backend. API keys come from the environment only (LIBRE_API_KEY,
 DEEPL_API_KEY, MICROSOFT_API_KEY, OPENAI_API_KEY, or the variable named by api-key-env
@@ -44,7 +46,7 @@ quote it cannot vouch for is listed as page:line. Reviewed sentences come from
 i18n/po/zh-Hant/<page>.po, for the pages a reviewer opted in by creating that file.
 
 examples:
-  kb translate                           both mirrors of every page (memory first, then backend)
+  kb translate                           every configured edition (memory first, then backend)
   kb translate --lang zh-Hant            only the Traditional Chinese mirrors (OpenCC, offline)
   kb translate --offline                 use only the memory; list what it lacks
   kb translate --backend libre content/大模型微调
@@ -265,12 +267,13 @@ def build_parser() -> argparse.ArgumentParser:
 def _translate_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     translate = commands.add_parser(
         "translate",
-        help="write the English and Traditional Chinese mirrors under i18n/",
-        description="Write i18n/<lang>/<page> for every page of the book: English through a "
+        help="write the configured editions' mirrors (English, Traditional Chinese)",
+        description="Write a mirror of every page of the book for each configured edition, "
+        "under i18n/<lang>/ or <site root>/<lang>/: English through a "
         "translation memory (gettext PO) and a deep-translator backend, Traditional Chinese "
-        "through OpenCC. Code, math, URLs and link targets are never translated; heading ids "
-        "are recomputed and every ?id=/# anchor rewritten, and each mirror is checked against "
-        "its source's structure before anything is written.",
+        "(zh-Hant, zh-HK) through OpenCC. Code, math, URLs and link targets are never "
+        "translated; heading ids are recomputed and every ?id=/# anchor rewritten, and each "
+        "mirror is checked against its source's structure before anything is written.",
         epilog=_TRANSLATE_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -282,7 +285,9 @@ def _translate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         help="pages or folders of the book to mirror (default: all)",
     )
     translate.add_argument(
-        "--lang", metavar="LANGS", help="comma-separated: en, zh-Hant (default: both)"
+        "--lang",
+        metavar="LANGS",
+        help="comma-separated: en, zh-Hant, zh-HK (default: languages in [tool.kb.translate])",
     )
     translate.add_argument(
         "--backend",
@@ -293,7 +298,9 @@ def _translate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "--offline", action="store_true", help="never call a backend; list what the memory lacks"
     )
     translate.add_argument(
-        "--opencc-config", metavar="NAME", help="OpenCC configuration (default s2twp; s2t, s2hk…)"
+        "--opencc-config",
+        metavar="NAME",
+        help="OpenCC configuration of zh-Hant (default s2twp; s2t, s2tw…; zh-HK uses s2hk)",
     )
     mode = translate.add_mutually_exclusive_group()
     mode.add_argument(
@@ -310,7 +317,8 @@ def _translate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "--if-changed",
         action="store_true",
         help="with --check: PATHs are changed files (as pre-commit passes them); check the "
-        "whole book only when one is under the site root or the i18n folder, or is the "
+        "whole book only when one is under the site root, the i18n folder or an edition "
+        "folder, or is the "
         "glossary or the settings file (kb.toml, pyproject.toml), else exit 0 at once",
     )
     translate.add_argument(

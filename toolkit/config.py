@@ -13,7 +13,12 @@ from toolkit.site_info import MATH_PLUGINS, MathPlugin, SiteInfo, discover_root,
 
 PROFILES = ("docsify", "github")
 FAIL_ON = ("error", "warning")
-LANGUAGES = ("en", "zh-Hant")
+LANGUAGES = ("en", "zh-Hant", "zh-HK")
+"""Editions `kb translate` can write: English, and Traditional Chinese through OpenCC."""
+DEFAULT_LANGUAGES = ("en", "zh-Hant")
+HANT_OPENCC = {"zh-HK": "s2hk"}
+"""OpenCC configuration of each regional variant (zh-Hant takes `opencc-config`)."""
+MIRRORS = ("i18n", "site")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +26,10 @@ class TranslateConfig:
     """`[tool.kb.translate]`: settings of `kb translate` (API keys only ever come from the
     environment: `api-key-env` names the variable)."""
 
-    languages: tuple[str, ...] = LANGUAGES
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    mirrors: str = "i18n"
+    """Where edition <lang> lives: `i18n` (`<i18n>/<lang>/`, each served as a site of its own)
+    or `site` (`<site root>/<lang>/`, the way docsify sites publish languages)."""
     backend: str = "google"
     url: str | None = None
     """Server URL for the `libre` backend (KB_TRANSLATE_URL overrides it)."""
@@ -92,6 +100,16 @@ class Config:
     def docsify_version(self) -> int:
         """docsify's major version: the setting, or what the site's index.html loads."""
         return self.site.docsify_version
+
+    def edition_folder(self, lang: str) -> Path:
+        """Where the mirrors of edition `lang` live (see `TranslateConfig.mirrors`)."""
+        if self.translate.mirrors == "site":
+            return self.site_root / lang
+        return self.project_root / self.translate.i18n / lang
+
+    def opencc_config(self, lang: str) -> str:
+        """The OpenCC configuration that writes edition `lang` (a Chinese one)."""
+        return HANT_OPENCC.get(lang, self.translate.opencc_config)
 
 
 def _locate_root(
@@ -239,6 +257,7 @@ def _from_table(table: dict[str, Any], path: Path, project_root: Path) -> Config
 
 _TRANSLATE_KEYS: dict[str, tuple[type, ...]] = {
     "languages": (list,),
+    "mirrors": (str,),
     "backend": (str,),
     "url": (str,),
     "api-key-env": (str,),
@@ -276,6 +295,9 @@ def _translate_table(table: dict[str, Any], where: str) -> TranslateConfig:
         if not languages or any(lang not in LANGUAGES for lang in languages):
             raise KbError(f"{where}: 'languages' takes a non-empty list of {', '.join(LANGUAGES)}")
         changes["languages"] = languages
+    if table.get("mirrors", "i18n") not in MIRRORS:
+        choices = ", ".join(MIRRORS)
+        raise KbError(f"{where}: 'mirrors' is one of {choices}, not {table['mirrors']!r}")
     for key in ("timeout", "backoff"):
         if key in table and table[key] <= 0:
             raise KbError(f"{where}: {key!r} must be positive")

@@ -351,6 +351,14 @@ def markdown_parser(math: str = "kb") -> MarkdownIt:
 
 def parse(text: str, path: Path, math: str = "kb") -> Document:
     """Parse normalised text into a Document, finding math as the site's plugin `math` does."""
+    return parse_with_tokens(text, path, math)[0]
+
+
+def parse_with_tokens(
+    text: str, path: Path, math: str = "kb"
+) -> tuple[Document, list[Token], dict[str, object]]:
+    """`parse`, also giving the token stream and env it came from (the translator segments the
+    same parse instead of parsing the page again)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     line_starts = [0]
     for match in re.finditer("\n", text):
@@ -368,7 +376,7 @@ def parse(text: str, path: Path, math: str = "kb") -> Document:
     _Collector(doc).collect(tokens)
     if math == "docsify-katex":
         _place_katex_spans(doc, tokens, env)
-    return doc
+    return doc, tokens, env
 
 
 # --- docsify-katex -------------------------------------------------------------

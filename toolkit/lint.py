@@ -103,7 +103,8 @@ class _Sites:
             return self._site(book), resolved.relative_to(book).as_posix(), self.config.profiles
         mirror = _mirror_root(resolved, self.config)
         if mirror is not None:
-            return self._site(mirror), resolved.relative_to(mirror).as_posix(), self.config.profiles
+            site = self._site(mirror, mirror=True)
+            return site, resolved.relative_to(mirror).as_posix(), self.config.profiles
         root = self.config.project_root.resolve()
         if resolved.is_relative_to(root):
             if book == root:
@@ -111,11 +112,17 @@ class _Sites:
             return self._site(root, True), resolved.relative_to(root).as_posix(), ("github",)
         return self._site(resolved.parent, True), resolved.name, ("github",)
 
-    def _site(self, root: Path, github_only: bool = False) -> Site:
+    def _site(self, root: Path, github_only: bool = False, mirror: bool = False) -> Site:
         if root not in self._sites:
             # Files outside the docsify site are read as GitHub shows them: its math is not
             # KaTeX, so formulas there are not judged.
             site = scan_site(self.config.site, root, "none" if github_only else None)
+            if mirror:
+                # kb translate copies no images: an edition is served with the book's files
+                # (kb build-site puts them beside it), so its links may name them.
+                book = self._site(self.config.site_root.resolve())
+                site.files.update(f for f in book.files if not f.endswith(".md"))
+                site.folders.update(book.folders)
             if self.use_cache:
                 site.open_cache(default_cache_path(root))
             self._sites[root] = site
@@ -128,8 +135,12 @@ class _Sites:
 
 
 def _mirror_root(path: Path, config: Config) -> Path | None:
-    """A translated edition (`i18n/<lang>/`) is a site of its own, shaped like the book."""
-    i18n = (config.project_root / "i18n").resolve()
+    """A translated edition under `i18n/<lang>/` is a site of its own, shaped like the book.
+
+    (Editions kept inside the site, `mirrors = "site"`, are served by the book's own index.html
+    and their links are written for it: they are pages of the book's site.)
+    """
+    i18n = (config.project_root / config.translate.i18n).resolve()
     if not path.is_relative_to(i18n):
         return None
     parts = path.relative_to(i18n).parts

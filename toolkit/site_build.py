@@ -50,11 +50,30 @@ class Edition:
         return f"/{self.folder}/" if self.folder else "/"
 
 
+ROOT_EDITION = Edition("zh-Hans", "zh-CN", "", "{root}")
+_ORDER = ("zh-Hant", "zh-HK", "en")
+"""Order of the editions after the book's own (the language switch lists them so)."""
+
+
+def editions(config: Config) -> tuple[Edition, ...]:
+    """The book and the editions `kb translate` writes as sites of their own (`i18n/<lang>/`).
+
+    Editions kept inside the site (`mirrors = "site"`) are pages of the book's site, served by
+    its own index.html: they come with the book.
+    """
+    if config.translate.mirrors == "site":
+        return (ROOT_EDITION,)
+    i18n = config.translate.i18n
+    langs = sorted(config.translate.languages, key=lambda lang: _ORDER.index(lang))
+    return (ROOT_EDITION, *(Edition(lang, lang, lang, f"{i18n}/{lang}") for lang in langs))
+
+
 EDITIONS = (
-    Edition("zh-Hans", "zh-CN", "", "{root}"),
+    ROOT_EDITION,
     Edition("zh-Hant", "zh-Hant", "zh-Hant", "i18n/zh-Hant"),
     Edition("en", "en", "en", "i18n/en"),
 )
+"""The editions of the default settings (our own book)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +109,7 @@ def build_site(out: Path, config: Config) -> BuildResult:
     _check_out(out, book)
     sources = [
         (edition, book if edition.source == "{root}" else config.project_root / edition.source)
-        for edition in EDITIONS
+        for edition in editions(config)
     ]
     built = tuple(e for e, src in sources if src.is_dir())
     missing = tuple((e, src) for e, src in sources if not src.is_dir())
@@ -110,9 +129,9 @@ def build_site(out: Path, config: Config) -> BuildResult:
                 copier.tree(book, target, only_missing=True, markdown=False)
             for name in _SHARED:
                 copier.file(book / name, target / name)
-            (target / "index.html").write_text(
-                edition_index(html, edition, index), encoding="utf-8"
-            )
+            # A book without editions of its own keeps its index.html as written.
+            shell = edition_index(html, edition, index) if len(sources) > 1 else html
+            (target / "index.html").write_text(shell, encoding="utf-8")
         # GitHub Pages runs Jekyll unless told not to, and Jekyll drops `_sidebar.md`.
         (staging / ".nojekyll").write_bytes(b"")
         marker = {"kb": __version__, "editions": [e.code for e in built]}

@@ -1,26 +1,24 @@
-"""`kb translate`: write, check or report the English and Traditional Chinese mirrors."""
+"""`kb translate`: write, check or report the configured editions' mirrors."""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.config import LANGUAGES, Config, load_config
-from toolkit.document import too_deep
 from toolkit.errors import KbError
 from toolkit.fileio import display_path as display
-from toolkit.fileio import folder_lock, inside, read_file, safe_resolve
-from toolkit.site import docsify_route, iter_markdown
-from toolkit.translate import BACKENDS, english_style
-from toolkit.translate.backends import Backend, settings_from
-from toolkit.translate.english import EnglishRun, finish_memories, translate_english
-from toolkit.translate.glossary import Glossary, load_glossary
-from toolkit.translate.hant_edition import hant_edition
-from toolkit.translate.hant_memory import load_review
-from toolkit.translate.mirror import SourcePage, Translate, build_mirror, id_map, load_page
+from toolkit.fileio import folder_lock, inside, safe_resolve
+from toolkit.site import iter_markdown, site_router
+from toolkit.translate import BACKENDS
+from toolkit.translate.glossary import load_glossary
+from toolkit.translate.mirror import ParsedPage, read_page
+from toolkit.translate.mirror_cache import EditionKey, MirrorCache, cache_path, code_digest
 from toolkit.translate.outputs import (
     Edition,
     check_editions,
@@ -40,16 +38,20 @@ def run_translate(args: argparse.Namespace) -> int:
             return 0
         args.paths = []  # a changed page can make any mirror stale (links, the glossary)
     # --check and --status read the mirrors and the memory: not through a symlink out either.
-    _refuse_links_out(i18n, config.project_root)
+    for folder in (i18n, *(config.edition_folder(lang) for lang in config.translate.languages)):
+        _refuse_links_out(folder, config.project_root)
     if args.check or args.status:
         return _run(args, config)
+    # Mirrors inside the site: lock the site root rather than create an i18n/ nobody uses.
+    locked = config.site_root if config.translate.mirrors == "site" else i18n
 
     def waiting() -> None:
-        print(f"kb translate: waiting for another kb translate on {display(i18n)}", file=sys.stderr)
+        shown = display(locked)
+        print(f"kb translate: waiting for another kb translate on {shown}", file=sys.stderr)
 
     # Two writing runs at once would each load the memory, send the same texts and write back
     # only their own additions: the second waits and starts from what the first wrote.
-    with folder_lock(i18n, waiting):
+    with folder_lock(locked, waiting):
         return _run(args, config)
 
 
@@ -57,7 +59,11 @@ def touches_editions(changed: Sequence[Path], config: Config) -> bool:
     """Some changed file is what the mirrors are made from or are: the book, i18n/, the
     glossary or the settings. Decided from the paths (and where the site root is) alone."""
     project = config.project_root.resolve()
-    watched = [config.site_root.resolve(), (project / config.translate.i18n).resolve()]
+    watched = [
+        config.site_root.resolve(),
+        (project / config.translate.i18n).resolve(),
+        *(config.edition_folder(lang).resolve() for lang in config.translate.languages),
+    ]
     files = {(project / config.translate.glossary).resolve(), project / "pyproject.toml"}
     if config.config_file is not None:
         files.add(config.config_file.resolve())
@@ -89,32 +95,120 @@ def _refuse_symlink_out(path: Path, root: Path, what: str) -> None:
 def _run(args: argparse.Namespace, config: Config) -> int:
     settings = config.translate
     langs = _languages(args.lang, settings.languages)
+    name = args.backend or settings.backend
+    if name not in BACKENDS:
+        raise KbError(f"--backend: unknown backend {name!r}; expected one of {', '.join(BACKENDS)}")
     root = config.site_root
     i18n = config.project_root / settings.i18n
-    glossary = load_glossary(config.project_root / settings.glossary)
-    pages = iter_markdown([root])
+    pages = source_pages(config)
     for page in pages:  # never read a page through a symlink out of the book
         _refuse_symlink_out(page, root, "the site root")
     rels = sorted(p.relative_to(root).as_posix() for p in pages)
     selected = _selected(args.paths, root, rels)
     writing = not (args.check or args.status)
+    # --status counts segments, which only a parse gives; the rest may come from the cache.
+    inputs = None if args.status else EditionInputs(config, rels, args.opencc_config)
+    cache = MirrorCache(cache_path(config.project_root))
+    parsed: list[ParsedPage] | None = None
     editions = []
     for lang in langs:
+        key = inputs.key(lang) if inputs else None
+        stored = cache.load(key) if key else None
+        if stored is not None and stored.keys() == set(rels):
+            folder = config.edition_folder(lang)
+            files = {folder / rel: stored[rel] for rel in sorted(selected)}
+            editions.append(Edition(lang, folder, files))
+            continue
+        from toolkit.translate.build import backend_factory, build_edition
+
+        if parsed is None:
+            parsed = [read_page(root, rel) for rel in rels]  # once, for every language
+        glossary = load_glossary(config.project_root / settings.glossary)
         backend = None
         if writing and not args.offline and lang == "en":
-            name = args.backend or settings.backend
-            backend = _backend_factory(name, config, args.timeout)
-        editions.append(_edition(lang, root, rels, selected, i18n, glossary, config, args, backend))
+            backend = backend_factory(name, config, args.timeout)
+        edition = build_edition(lang, parsed, selected, i18n, glossary, config, args, backend)
+        if lang == "en" and not args.status:
+            # The style sheet's rules (english_style.py): findings keep the edition out of the
+            # cache, so a cached edition is one that passed them.
+            from toolkit.translate import english_style
+
+            sheet = english_style.load_style_sheet(
+                (config.project_root / settings.glossary).with_name(english_style.STYLE_SHEET)
+            )
+            edition.style = english_style.check_english(edition.files, sheet, i18n)
+            if edition.style and args.check:
+                print(f"kb translate: en: {len(edition.style)} style findings", file=sys.stderr)
+        editions.append(edition)
+        complete = not (
+            edition.problems
+            or edition.incomplete
+            or edition.untranslated
+            or edition.notes
+            or edition.style
+        )
+        if inputs and complete and selected == set(rels):
+            # (English: the key is taken again, from the memory this run leaves behind.)
+            built = {rel: edition.files[edition.folder / rel] for rel in rels}
+            cache.store(inputs.key(lang), lang, built)
     if args.status:
-        return print_status(editions, i18n, args.format)
+        return print_status(editions, args.format)
     if args.check:
-        status = check_editions(editions, i18n, rels, selected, root, args.paths)
-        for edition in editions:
-            if edition.lang == "en":  # the English style sheet's rules (english_style.py)
-                glossary_path = config.project_root / settings.glossary
-                status = max(status, english_style.report(edition.files, glossary_path, i18n))
-        return status
-    return write_editions(editions, i18n, rels, args.paths)
+        return check_editions(editions, rels, selected, root, args.paths)
+    return write_editions(editions, rels, args.paths)
+
+
+@dataclass
+class EditionInputs:
+    """Everything an edition's mirrors are made from, as the key of the mirror cache."""
+
+    config: Config
+    rels: list[str]
+    opencc_override: str | None
+
+    def key(self, lang: str) -> str:
+        """The digest of every input of edition `lang` (read now: the memory may change)."""
+        config = self.config
+        settings = config.translate
+        key = EditionKey.start(lang, _code())
+        opencc = (self.opencc_override if lang == "zh-Hant" else None) or config.opencc_config(lang)
+        key.add(
+            settings.mirrors,
+            opencc if lang != "en" else "",
+            str(config.docsify_version),
+            repr(site_router(config.site)),
+            repr(sorted({*LANGUAGES, *settings.languages})),
+        )
+        project = config.project_root
+        key.add_files([project / settings.glossary], project)
+        root = config.site_root
+        key.add_files([root / rel for rel in self.rels], root)
+        if lang == "en":  # the style sheet its mirrors were checked against
+            key.add_files([(project / settings.glossary).with_name("style-en.md")], project)
+        if lang in ("en", "zh-Hant"):  # the memories: English, and zh-Hant's reviewed pages
+            memory = project / settings.i18n / "po" / lang
+            key.add_files(sorted(memory.rglob("*.po")) if memory.is_dir() else [], project)
+        if lang == "zh-Hant":  # Taiwan's reviewed table, beside the glossary
+            from toolkit.translate.hant_edition import TABLE_NAME
+
+            table = (project / settings.glossary).parent / TABLE_NAME
+            key.add_files([table], project)
+        return key.hexdigest()
+
+
+@functools.cache
+def _code() -> str:
+    return code_digest()
+
+
+def source_pages(config: Config) -> list[Path]:
+    """The book's Markdown pages: the site root's, without the editions kept inside it."""
+    root = config.site_root
+    if config.translate.mirrors != "site":
+        return iter_markdown([root])
+    # Every known language folder, configured or not: a mirror is never a page to translate.
+    editions = {root / lang for lang in {*LANGUAGES, *config.translate.languages}}
+    return [p for p in iter_markdown([root]) if not any(p.is_relative_to(e) for e in editions)]
 
 
 def _languages(value: str | None, default: Sequence[str]) -> list[str]:
@@ -139,144 +233,3 @@ def _selected(paths: Sequence[Path], root: Path, rels: list[str]) -> set[str]:
             raise KbError(f"{path}: no Markdown page of the book there")
         chosen.update(found)
     return chosen
-
-
-def _backend_factory(name: str, config: Config, timeout: float | None) -> Callable[[], Backend]:
-    if name not in BACKENDS:
-        raise KbError(f"--backend: unknown backend {name!r}; expected one of {', '.join(BACKENDS)}")
-
-    def make() -> Backend:
-        settings = settings_from(name, config.translate)
-        if timeout is not None:
-            from dataclasses import replace
-
-            settings = replace(settings, timeout=timeout)
-        return Backend(settings)
-
-    return make
-
-
-def _edition(
-    lang: str,
-    root: Path,
-    rels: list[str],
-    selected: set[str],
-    i18n: Path,
-    glossary: Glossary,
-    config: Config,
-    args: argparse.Namespace,
-    backend: Callable[[], Backend] | None,
-) -> Edition:
-    edition = Edition(lang)
-    pages = [load_page(root, rel, glossary.terms(lang)) for rel in rels]
-    translators: dict[str, Translate | None] = {}
-    drafts: dict[str, Translate] = {}
-    math_text: Callable[[str], str] | None = None
-    if lang == "en":
-        progress = args.progress if args.progress is not None else sys.stderr.isatty()
-        run = translate_english(pages, selected, i18n, backend, progress)
-        if not (args.check or args.status):
-            finish_memories(run, pages, selected)
-        edition.problems = run.problems
-        edition.sent = len(run.sent)
-        for page in pages:
-            translators[page.rel] = run.translator(page)
-            drafts[page.rel] = run.translator(page, partial=True) or (lambda i: "")
-        _english_counts(edition, run, pages, selected)
-    else:
-        hant = hant_edition(
-            args.opencc_config or config.translate.opencc_config,
-            glossary,
-            config.project_root / config.translate.glossary,
-        )
-        math_text = hant.math_text
-        review = load_review(i18n, pages)
-        for page in pages:
-            converted = review.texts(page, hant.segment_text)
-            translators[page.rel] = drafts[page.rel] = converted.__getitem__
-            texts = {s.text for s in page.page.segments if s.needs_translation}
-            signed = len(texts & review.reviewed.get(page.rel, set()))
-            edition.counts[page.rel] = (len(texts), len(texts), signed)
-        edition.problems = review.problems
-        if not args.status:
-            chosen = [p for p in pages if p.rel in selected]
-            edition.notes = hant.check(chosen, review.reviewed).findings
-        if not (args.check or args.status):
-            review.save(pages, selected, hant.segment_text)
-    version = config.docsify_version
-    # English sentences open with a capital even when a lower-case glossary term comes first.
-    capitalize = lang == "en"
-    ids = {
-        page.rel: id_map(page, drafts[page.rel], version, capitalize=capitalize) for page in pages
-    }
-    for page in pages:
-        if page.rel not in selected:
-            continue
-        translated = translators[page.rel]
-        if translated is None:
-            edition.incomplete.add(page.rel)
-            continue
-        target = i18n / lang / page.rel
-        edition.files[target] = build_mirror(
-            page, translated, ids, display(target), capitalize=capitalize, math_text=math_text
-        )
-        if page.doc.unparsed is not None:
-            edition.untranslated[target] = (
-                f"{display(page.path)}:{page.doc.unparsed[0]}: {too_deep(page.doc.unparsed)} "
-                f"copied untranslated into {display(target)}"
-            )
-        edition.files.update(_assets(page, root, i18n / lang))
-    return edition
-
-
-def _english_counts(
-    edition: Edition, run: EnglishRun, pages: list[SourcePage], selected: set[str]
-) -> None:
-    for page in pages:
-        if page.rel not in selected:
-            continue
-        msgids = {s.text for s in page.page.segments if s.needs_translation}
-        memory = run.memories[page.rel]
-        translated, reviewed = memory.counts(msgids)
-        edition.counts[page.rel] = (len(msgids), translated, reviewed)
-
-
-def _assets(page: SourcePage, root: Path, mirror_root: Path) -> dict[Path, bytes]:
-    """Images and other files the page links to: the mirror site needs its own copy."""
-    found: dict[Path, bytes] = {}
-    for link in page.doc.links:
-        if link.kind in ("autolink",):
-            continue
-        route = docsify_route(
-            link.target, page.rel, image=link.kind == "image", html=link.kind == "html"
-        )
-        path = route.path
-        if not path or path.endswith(".md") or path.startswith("../"):
-            continue
-        data = _asset(root / path, root, f"{display(page.path)}:{link.line}")
-        if data is not None:
-            found[mirror_root / path] = data
-    return found
-
-
-def _asset(source: Path, root: Path, where: str) -> bytes | None:
-    """A linked file's bytes; None when there is no file to copy (lint names a missing one).
-
-    Never read through a symlink out of the site root, nor from a FIFO or a device.
-    """
-    if not os.path.lexists(source):
-        return None
-    if inside(source, root) is None:
-        raise KbError(
-            f"{where}: links to {display(source)}, a symlink to {safe_resolve(source)} outside "
-            "the site root; not copied, kb translate writes nothing"
-        )
-    try:
-        return read_file(source)
-    except (FileNotFoundError, IsADirectoryError):
-        return None  # a dangling symlink or a folder: nothing to copy, as before
-    except OSError as error:
-        raise KbError(
-            f"{display(source)}: cannot read: {error.strerror or error} (linked from {where}); "
-            "kb translate writes nothing"
-        ) from None

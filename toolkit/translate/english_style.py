@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -330,14 +329,3 @@ def _entry_for(entries: Iterable[tuple[str, int, str]], text: str) -> str | None
             if candidate in msgstr:
                 return f"{po_path}:{line}"
     return None
-
-
-def report(files: Mapping[Path, bytes], glossary: Path, i18n: Path) -> int:
-    """Print the English style findings of `files`; 1 if any."""
-    sheet = load_style_sheet(glossary.with_name(STYLE_SHEET))
-    lines = check_english(files, sheet, i18n)
-    for line in lines:
-        print(line)
-    if lines:
-        print(f"kb translate: en: {len(lines)} style findings", file=sys.stderr)
-    return 1 if lines else 0

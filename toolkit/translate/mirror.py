@@ -4,23 +4,38 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import posixpath
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
 from markdown_it.token import Token
 
-from toolkit.document import Document, SourceText, decode, encode, markdown_parser, parse
+from toolkit.document import (
+    Document,
+    SourceText,
+    decode,
+    encode,
+    markdown_parser,
+    parse_with_tokens,
+)
 from toolkit.errors import KbError
 from toolkit.fileio import read_file
-from toolkit.site import docsify_route
+from toolkit.site import DOCSIFY_DEFAULTS, Router, docsify_route
 from toolkit.slug import docsify_ids, render_marked_html
 from toolkit.translate.code_comments import masked
 from toolkit.translate.reassemble import assemble, render_segment
-from toolkit.translate.segment import SegmentedPage, Span, Terms, segment_page
+from toolkit.translate.segment import (
+    FRONT_MATTER_VALUE,
+    HTML_MARKUP,
+    SegmentedPage,
+    Span,
+    Terms,
+    segment_page,
+)
 
 TRAILER = re.compile(r"\n<!-- kb-translate: source sha256=([0-9a-f]{64}) -->\n\Z")
 _ID_PARAM = re.compile(r"([?&]id=)([^&#]*)")
@@ -30,8 +45,24 @@ Translate = Callable[[int], str]
 
 
 @dataclass(frozen=True, slots=True)
+class ParsedPage:
+    """One page of the book, read and parsed once for every language."""
+
+    rel: str
+    """Path relative to the site root, POSIX."""
+    path: Path
+    source: SourceText
+    doc: Document
+    tokens: list[Token]
+    env: dict[str, Any]
+    sha256: str
+    skeleton: list[tuple[int, str, str]]
+    """The source's skeleton (see `skeleton`), from the same parse as the Document."""
+
+
+@dataclass(frozen=True, slots=True)
 class SourcePage:
-    """One page of the book, read and parsed once, with its segments for one language."""
+    """One page of the book with its segments for one language (terms differ by language)."""
 
     rel: str
     """Path relative to the site root, POSIX."""
@@ -41,23 +72,59 @@ class SourcePage:
     page: SegmentedPage
     sha256: str
     skeleton: list[tuple[int, str, str]]
-    """The source's skeleton (see `skeleton`), from the same parse as the segments."""
+    env: dict[str, Any] = field(default_factory=dict)
+    """The parse's env: reference definitions (`references`, with their lines)."""
 
 
-def load_page(root: Path, rel: str, terms: Terms) -> SourcePage:
-    """Read, parse and segment a page of the book."""
+def read_page(root: Path, rel: str) -> ParsedPage:
+    """Read and parse a page of the book: one markdown-it parse serves the Document, the
+    segments of every language and the skeleton."""
     path = root / rel
     try:
         data = read_file(path)  # a FIFO named *.md would block a plain read forever
     except OSError as error:
         raise KbError(f"{path}: cannot read: {error.strerror or error}") from None
     source = decode(data, path)
-    doc = parse(source.text, path)
-    env: dict[str, Any] = {}
-    tokens = markdown_parser().parse(source.text, env)
-    page = segment_page(source.text, terms, tokens, env)
+    doc, tokens, env = parse_with_tokens(source.text, path)
     sha = hashlib.sha256(data).hexdigest()
-    return SourcePage(rel, path, source, doc, page, sha, _skeleton(tokens))
+    return ParsedPage(rel, path, source, doc, tokens, env, sha, _skeleton(tokens))
+
+
+def segmented(parsed: ParsedPage, terms: Terms) -> SourcePage:
+    """The page cut into segments for a language's glossary terms (no new parse)."""
+    page = segment_page(parsed.source.text, terms, parsed.tokens, parsed.env)
+    return SourcePage(
+        parsed.rel,
+        parsed.path,
+        parsed.source,
+        parsed.doc,
+        page,
+        parsed.sha256,
+        parsed.skeleton,
+        parsed.env,
+    )
+
+
+def load_page(root: Path, rel: str, terms: Terms) -> SourcePage:
+    """Read, parse and segment a page of the book."""
+    return segmented(read_page(root, rel), terms)
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where an edition is served relative to the source site, for the paths its mirrors keep.
+
+    `folder` empty: the mirror is a site of its own with its own index.html (`i18n/<lang>/`, at
+    `/<lang>/` in `kb build-site`), so every path stays as written. `folder` set: the mirror sits
+    in the source site at `<folder>/` under the same index.html, so page links gain the folder
+    and Markdown images point back at the source's file (docsify loads them from the page's
+    folder, one level deeper now); raw-HTML `src`, resolved against index.html, stays.
+    """
+
+    folder: str = ""
+    router: Router = DOCSIFY_DEFAULTS
+    editions: tuple[str, ...] = ()
+    """Edition folders of the site: links into them (a language switch) are left alone."""
 
 
 def trailer(sha256: str) -> str:
@@ -99,26 +166,90 @@ def id_map(
 
 
 def link_edits(
-    page: SourcePage, ids: Mapping[str, Mapping[str, str]]
+    page: SourcePage, ids: Mapping[str, Mapping[str, str]], placement: Placement = Placement()
 ) -> list[tuple[int, int, str, str]]:
-    """(start, end, new target, kind) for every link whose anchor names a renamed heading."""
+    """(start, end, new target, kind) for every link whose anchor names a renamed heading, or
+    whose path must change where the mirror is served (see `Placement`)."""
     edits = []
+    for kind, target, start, end, title in _written_targets(page):
+        route = docsify_route(
+            target,
+            page.rel,
+            image=kind == "image",
+            html=kind == "html" or bool(_IGNORE.search(title)),
+            router=placement.router,
+        )
+        if route.external:
+            continue
+        rewritten = target
+        if route.anchor:
+            path = route.path if route.path is not None else page.rel
+            new = ids.get(path, {}).get(route.anchor)
+            if new is not None and new != route.anchor:
+                rewritten = replace_anchor(target, route.anchor, new)
+        if placement.folder:
+            rewritten = _placed(rewritten, kind, title, route.path, page.rel, placement)
+        if rewritten != target:
+            edits.append((start, end, rewritten, kind))
+    return sorted(edits)
+
+
+_IGNORE = re.compile(r"(?:^|\s):ignore\b")
+_DISABLED = re.compile(r"(?:^|\s):disabled\b")
+# A reference definition's destination: `[label]: <dest>` or `[label]: dest`.
+_DEFINITION = re.compile(r"^[ ]{0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*\n?[ \t]*(<[^>\n]*>|\S+)", re.M)
+
+
+def _written_targets(page: SourcePage) -> Iterator[tuple[str, str, int, int, str]]:
+    """(kind, target as written, start, end, title) of every link target written in the page:
+    inline links, images and raw HTML from the Document, then reference definitions."""
     for link in page.doc.links:
         if link.target_start < 0 or link.kind == "autolink":
             continue
-        route = docsify_route(
-            link.target, page.rel, image=link.kind == "image", html=link.kind == "html"
-        )
-        if route.external or not route.anchor:
+        yield link.kind, link.target, link.target_start, link.target_end, link.title
+    references = page.env.get("references") or {}
+    text = page.source.text
+    starts = page.doc.line_starts
+    for reference in references.values():
+        lines = reference.get("map") if isinstance(reference, dict) else None
+        if not lines:
             continue
-        target = route.path if route.path is not None else page.rel
-        new = ids.get(target, {}).get(route.anchor)
-        if new is None or new == route.anchor:
+        first, last = lines
+        begin = starts[first]
+        end = starts[last] if last < len(starts) else len(text)
+        match = _DEFINITION.match(text, begin, end)
+        if match is None:
             continue
-        rewritten = replace_anchor(link.target, route.anchor, new)
-        if rewritten != link.target:
-            edits.append((link.target_start, link.target_end, rewritten, link.kind))
-    return sorted(edits)
+        a, b = match.span(1)
+        if text[a] == "<":
+            a, b = a + 1, b - 1
+        yield "reference", text[a:b], a, b, str(reference.get("title") or "")
+
+
+def _placed(
+    target: str, kind: str, title: str, path: str | None, rel: str, placement: Placement
+) -> str:
+    """The target as the mirror at `placement.folder/rel` must write it to land where the
+    source's does (pages: in the edition; images: the source's own file)."""
+    folder = placement.folder
+    if path is None or _DISABLED.search(title):
+        return target
+    if kind == "image":
+        relative = posixpath.relpath(path, posixpath.dirname(f"{folder}/{rel}"))
+        return quote(relative, safe="/-_.~") if "%" in target else relative
+    if kind == "html" or _IGNORE.search(title):
+        # The browser resolves it against index.html, the same for both: only docsify
+        # routes written in the address-bar form (`#/a?id=x`) change page.
+        return f"#/{folder}/{target[2:]}" if target.startswith("#/") else target
+    if any(path == e or path.startswith(f"{e}/") for e in placement.editions):
+        return target  # already names an edition (a language switch)
+    if target.startswith("#/"):
+        return f"#/{folder}/{target[2:]}"
+    if target.startswith("/"):
+        return f"/{folder}{target}"
+    if target.startswith(("#", "?")) or placement.router.relative_path:
+        return target  # this page, or a path docsify resolves from the page's folder
+    return f"{folder}/{target}"
 
 
 def math_edits(
@@ -181,6 +312,7 @@ def build_mirror(
     mirror_display: str,
     *,
     capitalize: bool = False,
+    placement: Placement = Placement(),
     math_text: Callable[[str], str] | None = None,
 ) -> bytes:
     """The mirror's bytes, verified against the source's skeleton (KbError on mismatch).
@@ -188,7 +320,7 @@ def build_mirror(
     `math_text` rewrites the TeX of each formula (zh-Hant converts `\text{…}` like prose);
     the skeleton is then the source's with the same rewrite, so nothing else may change.
     """
-    edits = link_edits(page, ids)
+    edits = link_edits(page, ids, placement)
     if math_text is not None:
         edits = sorted(edits + math_edits(page, math_text))
     copy = copier(page.source.text, edits)
@@ -213,12 +345,14 @@ def skeleton(text: str) -> list[tuple[int, str, str]]:
 
 def _moved(item: tuple[int, str, str], hrefs: Mapping[str, str]) -> tuple[int, str, str]:
     line, kind, detail = item
-    if kind != "inline" or not hrefs or "link:" not in detail:
+    if kind != "inline" or not hrefs or ("link:" not in detail and "image:" not in detail):
         return item
-    atoms = [
-        f"link:{hrefs.get(atom[5:], atom[5:])}" if atom.startswith("link:") else atom
-        for atom in detail.split("\x00")
-    ]
+    atoms = []
+    for atom in detail.split("\x00"):
+        name, colon, value = atom.partition(":")
+        if colon and name in ("link", "image"):
+            atom = f"{name}:{hrefs.get(value, value)}"
+        atoms.append(atom)
     return line, kind, "\x00".join(sorted(atoms))
 
 
@@ -245,11 +379,30 @@ def _skeleton(tokens: list[Token]) -> list[tuple[int, str, str]]:
             # Comments, docstrings and diagram labels are translated; the rest stays byte for byte.
             code = masked(token.info, token.content) if token.type == "fence" else token.content
             items.append((line, token.type, f"{token.info}\x00{code}"))
-        elif token.type in ("math_block", "math_block_label", "html_block", "front_matter"):
+        elif token.type == "html_block":
+            # Its text is translated now: the markup, in order, must stay byte for byte.
+            tags = [m.group(0) for m in HTML_MARKUP.finditer(token.content)]
+            items.append((line, token.type, "\x00".join(tags)))
+        elif token.type == "front_matter":
+            items.append((line, token.type, _front_matter_shape(token.content)))
+        elif token.type in ("math_block", "math_block_label"):
             items.append((line, token.type, token.content))
         else:
             items.append((line, token.type, f"{token.tag}\x00{token.markup}"))
     return items
+
+
+def _front_matter_shape(content: str) -> str:
+    """Front matter with every translatable value blanked: keys, quotes and comments remain."""
+    lines = []
+    for line in content.split("\n"):
+        match = FRONT_MATTER_VALUE.match(line)
+        if match is not None:
+            group = "quoted" if match.group("quoted") is not None else "plain"
+            a, b = match.span(group)
+            line = f"{line[:a]}\x00{line[b:]}"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def compare_skeletons(

@@ -8,13 +8,16 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit.fileio import display_path as display
 from toolkit.fileio import read_file, write_atomic
 from toolkit.findings import quoted
 from toolkit.site import iter_markdown
-from toolkit.translate.english import Problem
 from toolkit.translate.mirror import recorded_source
+
+if TYPE_CHECKING:  # the English machinery (requests, polib) is loaded only when it runs
+    from toolkit.translate.english import Problem
 
 
 @dataclass
@@ -22,6 +25,8 @@ class Edition:
     """What one language's run produced: files to write, and what kept pages out."""
 
     lang: str
+    folder: Path
+    """Where its mirrors live (`Config.edition_folder`)."""
     files: dict[Path, bytes] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     incomplete: set[str] = field(default_factory=set)
@@ -31,6 +36,9 @@ class Edition:
     never segmented), with the message that names those lines."""
     notes: list[str] = field(default_factory=list)
     """`page:line: zh-Hant: …` lines the Traditional Chinese check could not vouch for."""
+    style: list[str] = field(default_factory=list)
+    """`path:line:col: en style: …` lines of the English style sheet: `--check` fails on them;
+    a writing run leaves them to it."""
     counts: dict[str, tuple[int, int, int | None]] = field(default_factory=dict)
     """Page to (segments, translated, reviewed or None) for --status."""
     sent: int = 0
@@ -48,8 +56,7 @@ def _current(path: Path) -> bytes | None:
         return None
 
 
-def _orphans(i18n: Path, lang: str, rels: list[str]) -> list[Path]:
-    folder = i18n / lang
+def _orphans(folder: Path, rels: list[str]) -> list[Path]:
     if not folder.is_dir():
         return []
     known = set(rels)
@@ -82,9 +89,7 @@ def _report_problems(editions: list[Edition]) -> int:
     return count
 
 
-def write_editions(
-    editions: list[Edition], i18n: Path, rels: list[str], paths: Sequence[Path]
-) -> int:
+def write_editions(editions: list[Edition], rels: list[str], paths: Sequence[Path]) -> int:
     """Write what the editions built (all verified already); report; 0, or 1 if incomplete.
 
     A mirror with lines copied untranslated is still written (those lines are the source's own
@@ -102,7 +107,7 @@ def write_editions(
             written += 1
         removed = 0
         if not paths:
-            for orphan in _orphans(i18n, edition.lang, rels):
+            for orphan in _orphans(edition.folder, rels):
                 orphan.unlink()
                 removed += 1
         summary = f"kb translate: {edition.lang}: {written} written, {unchanged} unchanged"
@@ -118,17 +123,16 @@ def write_editions(
 
 def check_editions(
     editions: list[Edition],
-    i18n: Path,
     rels: list[str],
     selected: set[str],
     root: Path,
     paths: Sequence[Path],
 ) -> int:
-    """List missing, stale and orphan mirrors (and out-of-date copies); 1 if any."""
+    """List missing, stale and orphan mirrors; 1 if any."""
     findings = []
     for edition in editions:
         for rel in sorted(selected):
-            target = i18n / edition.lang / rel
+            target = edition.folder / rel
             source = display(root / rel)
             current = _current(target)
             if current is None:
@@ -138,7 +142,7 @@ def check_editions(
             if rel in edition.incomplete:
                 findings.append(
                     f"{display(target)}: stale: {source} has segments without a "
-                    f"translation in {display(i18n / 'po' / edition.lang)}"
+                    f"translation in the {edition.lang} memory"
                 )
             elif recorded is None or current != edition.files.get(target):
                 expected = edition.files.get(target, b"").decode("utf-8", "replace")
@@ -151,13 +155,9 @@ def check_editions(
                     )
         findings.extend(message for _, message in sorted(edition.untranslated.items()))
         findings.extend(edition.notes)
-        for path, data in sorted(edition.files.items()):
-            if path.suffix != ".md" and _current(path) != data:
-                findings.append(
-                    f"{display(path)}: missing or out of date (a copy of a linked file)"
-                )
+        findings.extend(edition.style)
         if not paths:
-            for orphan in _orphans(i18n, edition.lang, rels):
+            for orphan in _orphans(edition.folder, rels):
                 findings.append(f"{display(orphan)}: orphan: its source page no longer exists")
     for finding in findings:
         print(finding)
@@ -168,12 +168,12 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def print_status(editions: list[Edition], i18n: Path, fmt: str) -> int:
+def print_status(editions: list[Edition], fmt: str) -> int:
     """Segments, translated, reviewed and stale per page and language, as a table or JSON."""
     rows: list[dict[str, object]] = []
     for edition in editions:
         for rel, (segments, translated, reviewed) in sorted(edition.counts.items()):
-            target = i18n / edition.lang / rel
+            target = edition.folder / rel
             current = _current(target)
             stale = current is None or current != edition.files.get(target)
             rows.append(

@@ -147,6 +147,8 @@ def sanitise(segment: Segment, machine: str) -> str:
     machine = machine.replace("\r\n", "\n").replace("\r", "\n")
     if segment.kind in CODE_KINDS:
         return code_text(machine)
+    if segment.kind in ("html", "meta", "meta-quoted"):
+        return _sanitise_raw(segment, machine)
     pieces = re.split(r"(\{\{\d+\}\})", machine)
     text = "".join(p if PLACEHOLDER.fullmatch(p) else _SPECIAL.sub(r"\\\1", p) for p in pieces)
     if not segment.breaks:
@@ -160,4 +162,28 @@ def sanitise(segment: Segment, machine: str) -> str:
             text,
             count=1,
         )
+    return text
+
+
+# A plain YAML scalar must not hold these: quote the value instead.
+_YAML_RISK = re.compile(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`]|:\s|\s#|\s$|:$")
+
+
+def _sanitise_raw(segment: Segment, machine: str) -> str:
+    """Machine text inside an HTML block (entities, no Markdown) or a front-matter value."""
+    pieces = re.split(r"(\{\{\d+\}\})", machine)
+
+    def each(escape: Callable[[str], str]) -> str:
+        return "".join(p if PLACEHOLDER.fullmatch(p) else escape(p) for p in pieces)
+
+    if segment.kind == "html":
+        text = each(lambda p: p.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+        # A blank line would end the HTML block: keep lines together.
+        return re.sub(r"\n\s*\n", "\n", text if segment.breaks else re.sub(r"\s*\n\s*", " ", text))
+    text = re.sub(r"\s*\n\s*", " ", machine).strip()
+    pieces = re.split(r"(\{\{\d+\}\})", text)
+    if segment.kind == "meta-quoted":
+        return each(lambda p: p.replace("\\", "\\\\").replace('"', '\\"'))
+    if _YAML_RISK.search(text):
+        return '"' + each(lambda p: p.replace("\\", "\\\\").replace('"', '\\"')) + '"'
     return text

@@ -1,10 +1,12 @@
 """Cut a page into translatable segments and the exact source text around them.
 
 Only the text of headings, paragraphs (in lists and blockquotes too), table cells, image alt
-text and link titles is translated. Code, math, raw HTML, link syntax and targets, entities,
-escapes, URLs and glossary terms become `{{n}}` placeholders; everything outside inline
-content (front matter, code blocks, math blocks, HTML blocks, list and quote markers) is
-copied as it is. `assemble(page, identity)` gives back the source byte for byte.
+text, link titles, the text between the tags of HTML blocks, front-matter values, and the
+comments, docstrings and diagram labels of code blocks is translated. Code, math, raw HTML,
+link syntax and targets, entities, escapes, URLs and glossary terms become `{{n}}`
+placeholders; everything else (front-matter keys, the code itself, math blocks, HTML tags and
+comments, list and quote markers) is copied as it is. `assemble(page, identity)` gives back
+the source byte for byte.
 """
 
 from __future__ import annotations
@@ -34,6 +36,22 @@ _URL_STOP = "\\s<>\"'`，。；：！？、（）《》「」【】"
 _URL = re.compile(rf"https?://[^{_URL_STOP}]*[^{_URL_STOP}.,;:!?)\]]")
 # docsify reads `:id=x`, `:ignore` and `{docsify-ignore}` from heading text: never translate them.
 _HEADING_OPTION = re.compile(r"(?:^|(?<=\s)):[\w-]+:?(?:=[\w\-%]+)?|\{docsify-ignore(?:-all)?\}")
+# In an HTML block only the text between tags is prose: comments, tags, and whatever code,
+# script or style elements hold are markup, copied as written.
+HTML_MARKUP = re.compile(
+    r"<!--.*?-->|<(script|style|pre|code|textarea|kbd|samp)\b.*?</\1\s*>|<[^>]*>", re.S | re.I
+)
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|\w+);")
+_HTML_BREAK = re.compile(r"[ \t]*\n\s*")
+_ESCAPE = re.compile(r"\\.")
+# A front-matter line's scalar value: `key: value`, `- value` or a continuation line; the key,
+# quotes and a trailing comment stay as written. Flow collections and block indicators are left.
+FRONT_MATTER_VALUE = re.compile(
+    r"""^(?P<lead>[ \t]*(?:-[ \t]+)?(?:[^\s:#"'\-][^:#]*?:[ \t]+)?)"""
+    r"""(?:"(?P<quoted>(?:[^"\\\n]|\\.)*)["]"""
+    r"""|(?P<plain>[^\s"'\[{&*!|>%@`#,-](?:[^:#\n]|:(?![ \t]|$)|(?<![ \t])#)*?))"""
+    r"""(?P<tail>[ \t]+#[^\n]*)?[ \t]*$"""
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +71,9 @@ class Segment:
     """One translatable string of a page."""
 
     kind: str
-    """`heading`, `paragraph`, `cell`, `alt`, `title`; in code `comment`, `docstring`, `label`."""
+    """`heading`, `paragraph`, `cell`, `alt`, `title`; in code `comment`, `docstring`, `label`;
+    `html` (text between the tags of an HTML block), `meta` (a plain front-matter value) or
+    `meta-quoted` (inside double quotes)."""
     line: int
     """1-based line of the segment's first character."""
     text: str
@@ -161,6 +181,10 @@ class _Builder:
                 kind = "cell"
             elif token.type == "inline" and token.content and token.map is not None:
                 self._inline(token, kind)
+            elif token.type == "html_block" and token.map is not None:
+                self._html_block(token)
+            elif token.type == "front_matter" and token.map is not None:
+                self._front_matter(token)
             elif token.type == "fence" and token.map is not None:
                 for code_kind, start, end in fence_texts(token, self.lines, self.line_starts):
                     self.pieces.append(Span(self.cursor, start))
@@ -236,6 +260,61 @@ class _Builder:
                 children = parsed[0].children or [] if parsed else []
                 return raw, children, [(0, self.line_starts[index] + a)]
         return None
+
+    # HTML blocks and front matter: prose between markup ------------------------------
+
+    def _html_block(self, token: Token) -> None:
+        assert token.map is not None
+        start = self.line_starts[token.map[0]]
+        content = token.content
+        if start < self.cursor or self.text[start : start + len(content)] != content:
+            return  # inside a list or quote the block's lines lose their markers: keep it
+        at = 0
+        for markup in [*HTML_MARKUP.finditer(content), None]:
+            end = markup.start() if markup else len(content)
+            self._prose(content[at:end], start + at, "html")
+            at = markup.end() if markup else at
+
+    def _front_matter(self, token: Token) -> None:
+        assert token.map is not None
+        first, last = token.map[0] + 1, token.map[1] - 1  # the lines between the fences
+        for index in range(first, min(last, len(self.lines))):
+            match = FRONT_MATTER_VALUE.match(self.lines[index])
+            if match is None:
+                continue
+            group = "quoted" if match.group("quoted") is not None else "plain"
+            a, b = match.span(group)
+            start = self.line_starts[index]
+            if start + a >= self.cursor:
+                kind = "meta-quoted" if group == "quoted" else "meta"
+                self._prose(self.lines[index][a:b], start + a, kind)
+
+    def _prose(self, text: str, start: int, kind: str) -> None:
+        """A run of text outside inline content: one segment if it holds Chinese."""
+        core = text.strip()
+        if not HAN.search(core):
+            return
+        offset = text.index(core)
+        found: list[Element] = []
+        at = 0
+        marks = [(m, "P") for m in _ENTITY.finditer(core)]
+        if kind == "html":
+            marks += [(m, "B") for m in _HTML_BREAK.finditer(core)]
+        elif kind == "meta-quoted":
+            marks += [(m, "P") for m in _ESCAPE.finditer(core)]
+        for mark, what in sorted(marks, key=lambda item: item[0].start()):
+            if mark.start() < at:
+                continue
+            if mark.start() > at:
+                found.append(("T", at, mark.start()))
+            found.append((what, mark.start(), mark.end()))
+            at = mark.end()
+        if at < len(core):
+            found.append(("T", at, len(core)))
+        begin = start + offset
+        self.pieces.append(Span(self.cursor, begin))
+        self.pieces.append(self._segment(kind, core, found, lambda x: begin + x))
+        self.cursor = begin + len(core)
 
     # Elements to a segment ------------------------------------------------------------
 
