@@ -521,18 +521,25 @@ def _place_katex_spans(doc: Document, tokens: list[Token], env: dict[str, object
         return
     html_lines: list[tuple[int, int]] = []
     code_lines: list[tuple[int, int]] = []
+    comment_lines: list[tuple[int, int]] = []
     for token in tokens:
         if token.map is None:
             continue
+        if token.type == "html_block" and token.content.lstrip().startswith("<!--"):
+            # A comment block (one never closed runs to the end of the page): the browser
+            # shows nothing of it, formulas and placeholders included.
+            comment_lines.append((token.map[0], token.map[1]))
         # A `$$` block is an HTML block to marked: the rest of its last line passes through raw,
         # and a formula there renders like one in any HTML block.
-        if token.type == "html_block" or (token.type == "math_block" and "katex" in token.meta):
+        elif token.type == "html_block" or (token.type == "math_block" and "katex" in token.meta):
             html_lines.append((token.map[0], token.map[1]))
         elif token.type in ("fence", "code_block"):
             code_lines.append((token.map[0], token.map[1]))
     for span in left:
         pos = doc.position(span.start)
         line = pos.line - 1
+        if any(a <= line < b for a, b in comment_lines):
+            continue
         if any(a <= line < b for a, b in html_lines):
             end_line = doc.position(span.end - 1).line - 1
             if any(a <= end_line < b for a, b in html_lines):

@@ -61,6 +61,8 @@ class Router:
     alias: tuple[tuple[str, str], ...] = ()
     ext: str = ".md"
     homepage: str = "README.md"
+    coverpage: str | None = None
+    """The cover page: docsify shows it over the home page, so its `#x` links land there."""
 
     def file_of(self, route: str) -> str:
         """The file docsify fetches for a route (its router's getFile, without basePath)."""
@@ -685,7 +687,7 @@ def iter_markdown(paths: Iterable[Path], errors: list[str] | None = None) -> lis
 
 def site_router(info: SiteInfo) -> Router:
     """The router settings of a site as its index.html (and the settings) describe it."""
-    return Router(info.relative_path, info.alias, info.ext, info.homepage)
+    return Router(info.relative_path, info.alias, info.ext, info.homepage, info.coverpage)
 
 
 def scan_site(info: SiteInfo, root: Path | None = None, math: str | None = None) -> Site:

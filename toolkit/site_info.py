@@ -52,6 +52,8 @@ class SiteInfo:
     sidebar: str | None = None
     """File name of the sidebar docsify loads (`loadSidebar`), or None."""
     navbar: str | None = None
+    coverpage: str | None = None
+    """File name of the cover page docsify loads (`coverpage`), or None."""
     sub_max_level: int = 0
     max_level: int = 6
     homepage: str = "README.md"
@@ -160,6 +162,7 @@ def read_site(
         relative_path=bool(setting("relativePath", bool, False)),
         sidebar=_loaded_file(settings.get("loadSidebar"), "_sidebar.md"),
         navbar=_loaded_file(settings.get("loadNavbar"), "_navbar.md"),
+        coverpage=_loaded_file(settings.get("coverpage"), "_coverpage.md"),
         sub_max_level=int(setting("subMaxLevel", int, 0)),  # type: ignore[arg-type]
         max_level=int(setting("maxLevel", int, 6)),  # type: ignore[arg-type]
         homepage=str(setting("homepage", str, "README.md")),

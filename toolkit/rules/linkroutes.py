@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from toolkit.document import Link
 from toolkit.rules import Page
@@ -53,5 +53,8 @@ def routed_links(page: Page, router: Router = DOCSIFY_DEFAULTS) -> Iterator[Rout
                     continue  # a folder outside docsify's router: another app, not a page here
             else:
                 route = github_route(link.target, here)
+            if profile == "docsify" and route.path is None and here == router.coverpage:
+                # The cover sits over the home page: its `#x` names a heading there.
+                route = replace(route, path=router.homepage.lstrip("/"))
             if not route.external:
                 yield RoutedLink(link, profile, route, here)

@@ -214,6 +214,12 @@ def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iter
         cause += f"; the target holds {quoted(bad)}, likely a stray character"
     # The written target comes last, as in every LNK message: tools read it from there.
     message = f"{what} {clip(missing)} not found{cause} (link {quoted(link.target)})"
+    if link.target[:1] in ("'", '"'):
+        # marked writes the quote into the href attribute and breaks it: a dead link.
+        message = (
+            f"the target starts with a stray {quoted(link.target[0])}: the browser gets a broken "
+            f"href and the link goes nowhere (link {quoted(link.target)})"
+        )
     yield page.finding(LINK_TARGET_MISSING, link.line, link.column, message)
 
 
