@@ -135,3 +135,17 @@ def test_base_path_names_the_folder_of_the_pages(
     assert capsys.readouterr().out == (
         "docs/README.md:3:13: LNK001 page nope.md not found (link 'nope.md')\n"
     )
+
+
+def test_settings_in_a_script_file_of_the_site_are_read(tmp_path: Path) -> None:
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "config.js").write_text(
+        "window.$docsify = { relativePath: true, subMaxLevel: 2 };\n", encoding="utf-8"
+    )
+    (tmp_path / "index.html").write_text(
+        '<script src="js/config.js"></script>\n'
+        '<script src="//cdn.jsdelivr.net/npm/docsify@4/lib/docsify.min.js"></script>\n',
+        encoding="utf-8",
+    )
+    info = read_site(tmp_path, "test")
+    assert info.relative_path and info.sub_max_level == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -67,14 +68,7 @@ def read_index_html(text: str) -> IndexHtml:
     parser = _Scripts()
     parser.feed(text)
     parser.close()
-    settings: dict[str, JsValue] = {}
-    for script in parser.inline:
-        match = _DOCSIFY_ASSIGNMENT.search(script)
-        if match:
-            value, _end = _Reader(script, match.end()).value()
-            if isinstance(value, dict):
-                settings = value
-                break
+    settings = docsify_settings(parser.inline)
     loads = any(_DOCSIFY_SCRIPT.search(src) for src in parser.sources)
     return IndexHtml(
         scripts=tuple(parser.sources),
@@ -82,6 +76,17 @@ def read_index_html(text: str) -> IndexHtml:
         docsify=settings,
         sets_up_docsify=loads or bool(settings),
     )
+
+
+def docsify_settings(scripts: Iterable[str]) -> dict[str, JsValue]:
+    """The object literal the first of `scripts` that sets `$docsify` assigns (or empty)."""
+    for script in scripts:
+        match = _DOCSIFY_ASSIGNMENT.search(script)
+        if match:
+            value, _end = _Reader(script, match.end()).value()
+            if isinstance(value, dict):
+                return value
+    return {}
 
 
 _NUMBER = re.compile(r"-?(?:0[xX][0-9a-fA-F]+|\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from toolkit.index_html import IndexHtml, JsValue, read_index_html
+from toolkit.index_html import IndexHtml, JsValue, docsify_settings, read_index_html
 
 MathPlugin = Literal["kb", "docsify-katex", "mathjax", "none"]
 MATH_PLUGINS: tuple[MathPlugin, ...] = ("kb", "docsify-katex", "mathjax", "none")
@@ -122,7 +122,7 @@ def read_site(
     if index.is_file():
         with contextlib.suppress(OSError):
             page = read_index_html(index.read_text(encoding="utf-8", errors="replace"))
-    settings = page.docsify
+    settings = page.docsify or _settings_from_local_scripts(page, root)
     notes: list[str] = []
 
     docsify_script = next((s for s in page.scripts if _is_docsify_script(s)), None)
@@ -220,11 +220,30 @@ def _math_plugin(page: IndexHtml, root: Path) -> tuple[MathPlugin, str | None, s
     return "none", None, katex_version
 
 
-def _local_script_mentions(root: Path, src: str, marker: str) -> bool:
+def _settings_from_local_scripts(page: IndexHtml, root: Path) -> dict[str, JsValue]:
+    """`$docsify` set in a script file of the site (`<script src="js/config.js">`)."""
+    texts = []
+    for src in page.scripts:
+        path = _local_script(root, src)
+        if path is not None and path.stat().st_size < 1_000_000:
+            with contextlib.suppress(OSError):
+                texts.append(path.read_text(encoding="utf-8", errors="replace"))
+    return docsify_settings(texts)
+
+
+def _local_script(root: Path, src: str) -> Path | None:
+    """The file of a script the page loads from the site itself, or None."""
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", src):
-        return False
+        return None
     path = (root / src.split("?")[0].lstrip("/")).resolve()
     if not path.is_relative_to(root.resolve()) or not path.is_file():
+        return None
+    return path
+
+
+def _local_script_mentions(root: Path, src: str, marker: str) -> bool:
+    path = _local_script(root, src)
+    if path is None:
         return False
     try:
         return marker in path.read_text(encoding="utf-8", errors="replace")
