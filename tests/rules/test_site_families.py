@@ -1,6 +1,7 @@
 """The site-shaped rule families on their fixture folders (tests/fixtures/<family>/<case>/).
 
-Formulas have single-file fixtures and their own runner: tests/rules/test_formulas.py.
+Formulas have single-file fixtures with their own runner (tests/rules/test_formulas.py); their
+folder cases (a site whose index.html loads a math plugin) run here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ PREFIXES = {
     "questions": "QST",
     "suppress": "SUP",
     "diagrams": "DGM",
+    "formulas": "MTH",
 }
 CASES = [(family, case) for family in PREFIXES for case in cases(family)]
 
