@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parent.parent
 KB = Path(sys.executable).with_name("kb")
 PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
 
-BROKEN = "# 首页\n\n* [注意力](/part/a.md?id=_1-Attention)\n"
+BROKEN = "# 首页\n\n* [注意力](/part/a.md?id=_1_attention)\n"
 FIXED = "# 首页\n\n* [注意力](/part/a.md?id=_1-attention)\n"
 
 
@@ -50,7 +50,7 @@ def test_try_repo_refuses_broken_anchor_and_accepts_after_fix(book_repo: Path) -
     _git(book_repo, "add", "-A")
     refused = _pre_commit(book_repo, "try-repo", str(REPO), "kb-lint", "--all-files")
     assert refused.returncode == 1, refused.stdout + refused.stderr
-    assert "content/README.md:3:3: ANC001 anchor '_1-Attention' not found" in refused.stdout
+    assert "content/README.md:3:3: ANC001 anchor '_1_attention' not found" in refused.stdout
 
     fixed = subprocess.run(
         [str(KB), "lint", "--fix"], cwd=book_repo, capture_output=True, text=True, timeout=60
@@ -73,7 +73,7 @@ def test_installed_hook_refuses_the_commit(book_repo: Path) -> None:
     _git(book_repo, "add", "-A")
     refused = _git(book_repo, "commit", "-m", "book")
     assert refused.returncode != 0
-    assert "ANC001 anchor '_1-Attention' not found" in refused.stdout + refused.stderr
+    assert "ANC001 anchor '_1_attention' not found" in refused.stdout + refused.stderr
     assert _git(book_repo, "rev-parse", "--verify", "HEAD").returncode != 0  # nothing committed
 
     (book_repo / "content" / "README.md").write_text(FIXED, encoding="utf-8")
