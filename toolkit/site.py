@@ -63,6 +63,11 @@ class Router:
     homepage: str = "README.md"
     coverpage: str | None = None
     """The cover page: docsify shows it over the home page, so its `#x` links land there."""
+    history: bool = False
+    """`routerMode: 'history'`: the page's own URL is its route, so raw HTML resolves from the
+    page's folder, not from index.html's."""
+    no_compile: tuple[str, ...] = ()
+    """`noCompileLinks`: patterns of links docsify leaves to the browser."""
 
     def file_of(self, route: str) -> str:
         """The file docsify fetches for a route (its router's getFile, without basePath)."""
@@ -124,9 +129,11 @@ def docsify_route(
     if _EXTERNAL.match(target):
         return Route(None, None, external=True)
     if html:
-        return _document_route(target)
+        return _document_route(target, page, router)
     if ":" in target or "//" in target:
-        return _document_route(target)  # docsify leaves these alone (isAbsolutePath)
+        return _document_route(target, page, router)  # docsify leaves these alone
+    if not image and any(_matches(pattern, target) for pattern in router.no_compile):
+        return _document_route(target, page, router)
     if image:
         path, _query, _fragment = _split(target)
         joined = posixpath.join(posixpath.dirname(page), path.lstrip("/"))
@@ -167,20 +174,30 @@ def _query_id(query: str) -> str | None:
     return parse_qs(query).get("id", [None])[0] if query else None
 
 
-def _document_route(target: str) -> Route:
-    """A URL the browser resolves against index.html's folder (raw HTML, `:ignore` links).
+def _document_route(target: str, page: str, router: Router) -> Route:
+    """A URL the browser resolves against the page's address (raw HTML, `:ignore` links):
+    index.html's folder in hash mode, the page's own folder in history mode.
 
     `#/a/b` is a docsify route all the same: the router reads it from the address bar.
     """
     if target.startswith("#/"):
-        return docsify_route(target[1:], "")
+        return docsify_route(target[1:], "", router=router)
     if target.startswith("#"):
         return Route(None, unquote(target[1:]) or None)
     path, query, fragment = _split(target)
     anchor = fragment or _query_id(query)
     if not path:
         return Route(None, anchor)
+    if router.history and not path.startswith("/"):
+        path = posixpath.join("/" + posixpath.dirname(page), path)
     return _clamped(path.lstrip("/"), anchor, folder_route=path.endswith("/"), bare=path)
+
+
+def _matches(pattern: str, target: str) -> bool:
+    try:
+        return _alias_pattern(f"^{pattern}$").search(target) is not None
+    except re.error:
+        return False
 
 
 @functools.lru_cache(maxsize=65536)
@@ -687,7 +704,15 @@ def iter_markdown(paths: Iterable[Path], errors: list[str] | None = None) -> lis
 
 def site_router(info: SiteInfo) -> Router:
     """The router settings of a site as its index.html (and the settings) describe it."""
-    return Router(info.relative_path, info.alias, info.ext, info.homepage, info.coverpage)
+    return Router(
+        info.relative_path,
+        info.alias,
+        info.ext,
+        info.homepage,
+        info.coverpage,
+        info.router_mode == "history",
+        info.no_compile_links,
+    )
 
 
 def scan_site(info: SiteInfo, root: Path | None = None, math: str | None = None) -> Site:

@@ -59,6 +59,8 @@ class SiteInfo:
     homepage: str = "README.md"
     ext: str = ".md"
     router_mode: str = "hash"
+    no_compile_links: tuple[str, ...] = ()
+    """`noCompileLinks`: patterns of links docsify does not route."""
     content_root: Path | None = None
     """Where the pages are (`basePath` inside the site); None: the site root itself."""
     notes: tuple[str, ...] = ()
@@ -168,6 +170,7 @@ def read_site(
         homepage=str(setting("homepage", str, "README.md")),
         ext=str(setting("ext", str, ".md")),
         router_mode=str(setting("routerMode", str, "hash")),
+        no_compile_links=_strings(settings.get("noCompileLinks"), "noCompileLinks", notes),
         notes=tuple(notes),
     )
 
@@ -278,6 +281,15 @@ def _alias(value: JsValue, notes: list[str]) -> tuple[tuple[str, str], ...]:
         else:
             notes.append(f"$docsify.alias[{pattern!r}] is {target!r}: not read")
     return tuple(pairs)
+
+
+def _strings(value: JsValue, name: str, notes: list[str]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(str(v) for v in value)
+    notes.append(f"$docsify.{name} is {value!r}: not read")
+    return ()
 
 
 def _loaded_file(value: JsValue, default: str) -> str | None:
