@@ -182,8 +182,13 @@ def _document_route(target: str, page: str, router: Router) -> Route:
     """
     if target.startswith("#/"):
         return docsify_route(target[1:], "", router=router)
-    if target.startswith("#"):
+    if target.startswith("#") and router.history:
         return Route(None, unquote(target[1:]) or None)
+    if target.startswith("#"):
+        # In hash mode the address bar's `#x` is the route `/x` (measured: a page `x.md`, 404).
+        return (
+            docsify_route("/" + target[1:], "", router=router) if target[1:] else Route(None, None)
+        )
     path, query, fragment = _split(target)
     anchor = fragment or _query_id(query)
     if not path:

@@ -210,6 +210,11 @@ def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iter
                 ": docsify 4 loads images from the page's folder, even with a leading '/'; "
                 f"write {quoted(relative)}"
             )
+    if link.kind == "html" and link.target.startswith("#") and not link.target.startswith("#/"):
+        cause = (
+            ": docsify's router reads a raw-HTML '#x' as the page x, not a heading of this "
+            "page; link the heading as '#/page?id=x'"
+        )
     if (bad := stray_character(link)) in STRAY:
         cause += f"; the target holds {quoted(bad)}, likely a stray character"
     # The written target comes last, as in every LNK message: tools read it from there.
