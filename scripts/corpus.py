@@ -17,7 +17,8 @@ For each BOOK (a checkout of a repository holding a docsify site) the harness
                      docsify 5 "404 - File not found"), or to a file that is missing
      anchor-missing  a link whose ?id= names no element of the target page
      image-broken    an image of the page that does not load (missing file or naturalWidth 0)
-     math-error      a .katex-error (or MathJax error) element: the TeX and the message
+     math-error      a .katex-error (or MathJax error) element: the TeX and the message; also
+                     a command KaTeX does not know, which it draws in red inside the formula
      raw-tex         TeX left as text outside the rendered math
      placeholder     docsify-katex's placeholder text visible to the reader
 5. runs `kb lint --format json` from the repository root with no configuration (KB=/path/to/kb
@@ -172,7 +173,8 @@ async () => {
     .map((a) => [a.getAttribute('href') || '', a.href || '', a.textContent.trim().slice(0, 80)])
     .filter((h) => h[0]) : [];
   const errors = (root) => root ? [...root.querySelectorAll(
-      '.katex-error, .MathJax_Error, [data-mjx-error], mjx-merror, merror, .merror')]
+      '.katex-error, .MathJax_Error, [data-mjx-error], mjx-merror, merror, .merror, '
+      + '.katex [style*="cc0000"]')]
     .map((e) => [e.getAttribute('title') || e.getAttribute('data-mjx-error') || '',
                  e.textContent]) : [];
   const first = section && section.firstElementChild;

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from toolkit.config import Config
 from toolkit.docsify_katex import INLINE_PLACEHOLDER
 from toolkit.document import Position
-from toolkit.findings import Finding
+from toolkit.findings import Finding, Severity
 from toolkit.rules import Page, Rule
 from toolkit.site import Site
 
@@ -31,9 +31,17 @@ RULES = (
         "A TeX command such as `\\frac{…}` or `\\alpha` in text outside every formula and code: "
         "the reader sees it as written.",
     ),
+    Rule(
+        "MTH023",
+        "tex-command-in-text",
+        "A TeX command in text on a line with no unmatched `$`: a formula written without `$`, "
+        "or a command named on purpose (a TeX tutorial); the reader sees it as written.",
+        severity=Severity.WARNING,
+    ),
 )
-SHOWN_AS_TEXT, SIDEBAR_HEADING, TEX_OUTSIDE_MATH = RULES
+SHOWN_AS_TEXT, SIDEBAR_HEADING, TEX_OUTSIDE_MATH, COMMAND_IN_TEXT = RULES
 _COMMAND = re.compile(r"\\[A-Za-z]+")
+_DOLLAR = re.compile(r"(?<!\\)\$")
 
 
 def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
@@ -72,27 +80,38 @@ def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
 
 def _check_raw_tex(page: Page) -> Iterator[Finding]:
     doc = page.doc
-    cause = "put it inside `$…$`, or in backticks if it is meant as code"
-    if doc.math == "docsify-katex":
-        cause += (
-            "; docsify-katex pairs `$` across the whole page, so a stray `$` before this point "
-            "also leaves TeX outside"
-        )
     first_lost = min(((h.line, h.column) for h in doc.hidden_math), default=None)
+    stray_lines = {p.line for p in doc.stray_dollars}
     by_line: dict[int, list[Position]] = {}
     for position in doc.raw_tex:
         if first_lost is None or (position.line, position.column) < first_lost:
             by_line.setdefault(position.line, []).append(position)
+    lines = doc.lines
     # One finding a line: `\frac{\partial L}{\partial \theta}` written without `$` is one
     # formula the reader sees as TeX, not four.
-    for positions in by_line.values():
+    for line, positions in by_line.items():
         first = positions[0]
         found = _COMMAND.match(doc.text, first.offset)
         command = found.group(0) if found else "\\"
         more = f" (and {len(positions) - 1} more on this line)" if len(positions) > 1 else ""
-        yield page.finding(
-            TEX_OUTSIDE_MATH,
-            first.line,
-            first.column,
-            f"`{command}`{more} is outside every formula: the reader sees it as text; {cause}",
-        )
+        what = f"`{command}`{more} is outside every formula: the reader sees it as text"
+        if line in stray_lines:
+            continue  # the unclosed `$` there is MTH014's finding: the one cause
+        dangling = doc.math == "docsify-katex" and len(_DOLLAR.findall(lines[line - 1])) % 2
+        if dangling:
+            # An odd `$` on the line: docsify-katex paired it with one elsewhere on the page
+            # and left this TeX out, a formula the writer meant.
+            yield page.finding(
+                TEX_OUTSIDE_MATH,
+                first.line,
+                first.column,
+                f"{what}; this line holds an odd number of `$`, and docsify-katex pairs `$` "
+                "across the whole page: one of them ends up with a `$` elsewhere",
+            )
+        else:
+            yield page.finding(
+                COMMAND_IN_TEXT,
+                first.line,
+                first.column,
+                f"{what}; put it inside `$…$`, or in backticks if it names the command",
+            )
