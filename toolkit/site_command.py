@@ -40,11 +40,20 @@ def describe(info: SiteInfo, config: Config) -> str:
         f"alias: {', '.join(f'{a} -> {b}' for a, b in info.alias) or '(none)'}",
         f"sidebar: {info.sidebar or 'not loaded'} (subMaxLevel {info.sub_max_level})",
         f"navbar: {info.navbar or 'not loaded'}",
-        f"homepage: {info.homepage}",
+        f"homepage: {info.homepage}"
+        + (f", cover page: {info.coverpage}" if info.coverpage else ""),
+        f"routerMode: {info.router_mode}"
+        + (
+            f", noCompileLinks: {', '.join(info.no_compile_links)}" if info.no_compile_links else ""
+        ),
         f"profiles: {', '.join(config.profiles)}",
     ]
     lines += [f"note: {note}" for note in info.notes]
     return "\n".join(lines) + "\n"
+
+
+def _listed(label: str, values: tuple[str, ...]) -> str:
+    return f"{label}: {', '.join(values)}" if values else ""
 
 
 def _shown(path: Path) -> str:
