@@ -20,8 +20,8 @@ import opencc
 from bench.book import generate_book
 from tests.translate.fakelibre import FakeLibre
 from toolkit.cli import main as kb
-from toolkit.document import decode
 from toolkit.fileio import write_atomic
+from toolkit.source import decode
 from toolkit.translate.english import needed
 from toolkit.translate.glossary import load_glossary
 from toolkit.translate.mirror import load_page

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.document import decode, encode, parse, read_document
+from toolkit.document import parse, read_document
 from toolkit.errors import KbError
+from toolkit.source import decode, encode
 
 
 def _doc(text: str):  # type: ignore[no-untyped-def]

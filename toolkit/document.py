@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import bisect
-import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_block import StateBlock
-from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
 
-from toolkit.docsify_katex import MathSpan, math_spans
+from toolkit.docsify_katex import math_spans
 from toolkit.errors import KbError
 from toolkit.fileio import read_file
+from toolkit.markdown import KATEX_SPANS, UNPARSED, KatexSpans, markdown_parser
+from toolkit.positions import InlineSpans, destination_span, inline_offsets
+from toolkit.raw_html import html_comments, html_links
 from toolkit.slug import render_marked_html, render_text
+from toolkit.source import decode
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,46 +190,6 @@ class Document:
 # --- reading -----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class SourceText:
-    """Decoded file content and what is needed to write it back unchanged."""
-
-    text: str
-    bom: bool
-    newline: str | None
-    """The file's single line-end style, or None when it mixes styles."""
-
-
-def decode(data: bytes, path: Path) -> SourceText:
-    """Decode UTF-8 (BOM allowed) and normalise line ends; KbError for binary or bad bytes."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise KbError(f"{path}:1: UTF-16 encoded; save it as UTF-8")
-    if b"\x00" in data:
-        raise KbError(f"{path}: binary file (contains NUL bytes), not Markdown")
-    try:
-        raw = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise KbError(f"{path}:{line}: not valid UTF-8 (byte 0x{data[error.start]:02x})") from None
-    bom = raw.startswith("\ufeff")
-    if bom:
-        raw = raw[1:]
-    crlf = raw.count("\r\n")
-    lone_cr = raw.count("\r") - crlf
-    lone_lf = raw.count("\n") - crlf
-    styles = [s for s, n in (("\r\n", crlf), ("\r", lone_cr), ("\n", lone_lf)) if n]
-    newline = styles[0] if len(styles) == 1 else ("\n" if not styles else None)
-    text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    return SourceText(text, bom, newline)
-
-
-def encode(source: SourceText, text: str) -> bytes:
-    """Turn normalised text back into the file's bytes (its BOM and line ends)."""
-    if source.newline not in (None, "\n"):
-        text = text.replace("\n", source.newline)
-    return (("\ufeff" if source.bom else "") + text).encode("utf-8")
-
-
 def read_document(path: Path) -> Document:
     """Read and parse one file; KbError if it cannot be read or decoded."""
     try:
@@ -246,107 +202,6 @@ def read_document(path: Path) -> Document:
 
 
 # --- parsing -----------------------------------------------------------------
-
-
-def _track_positions(
-    fn: Callable[[StateInline, bool], bool],
-) -> Callable[[StateInline, bool], bool]:
-    """Wrap an inline rule so every token it pushes records its source span in `meta`."""
-
-    def rule(state: StateInline, silent: bool) -> bool:
-        start = state.pos
-        count = len(state.tokens)
-        matched = fn(state, silent)
-        if matched and not silent:
-            for token in state.tokens[count:]:
-                token.meta.setdefault("span", (start, state.pos))
-        return matched
-
-    return rule
-
-
-def _math_guard(
-    fn: Callable[[StateInline, bool], bool],
-) -> Callable[[StateInline, bool], bool]:
-    """The site's rules for inline math on top of dollarmath's.
-
-    Code spans win over math (the site protects `code` before it looks for `$`), and `$5 和 $10`
-    stays text: a `$` right after a digit does not open, one right before a digit does not close.
-    (dollarmath's own allow_digits=False reads `src[-1]` at the start of a cell or paragraph.)
-    """
-
-    def rule(state: StateInline, silent: bool) -> bool:
-        start, count = state.pos, len(state.tokens)
-        matched = fn(state, silent)
-        src = state.src
-        after = src[state.pos : state.pos + 1]
-        digit_around = (start > 0 and src[start - 1].isdigit()) or after.isdigit()
-        if matched and ("`" in src[start : state.pos] or digit_around):
-            del state.tokens[count:]
-            state.pos = start
-            return False
-        return matched
-
-    return rule
-
-
-MAX_NESTING = 20
-"""markdown-it's block nesting limit (commonmark preset): about 10 nested lists or 20 quotes."""
-
-_UNPARSED = "kb_unparsed"
-
-
-def too_deep(unparsed: tuple[int, int]) -> str:
-    """How kb names the lines of `Document.unparsed`; the caller says what it did with them."""
-    first, last = unparsed
-    lines = f"line {first}" if first == last else f"lines {first}-{last}"
-    return (
-        f"lists or quotes nested too deep for the Markdown parser ({MAX_NESTING} block levels, "
-        f"about 10 nested lists): {lines}"
-    )
-
-
-def _note_skipped_tail(md: MarkdownIt) -> None:
-    """Record in `env` where markdown-it drops the rest of a block nested past its limit.
-
-    Past `maxNesting` its block tokenizer skips to the end of the enclosing range, which for a
-    list item is the end of the file: without this note every later line goes unchecked silently.
-    """
-    tokenize = md.block.tokenize
-
-    def guarded(state: StateBlock, start: int, end: int) -> None:
-        if state.level >= md.options["maxNesting"] and _UNPARSED not in state.env:
-            line = state.skipEmptyLines(start)
-            if line < end and state.sCount[line] >= state.blkIndent:
-                state.env[_UNPARSED] = (line + 1, end)
-        tokenize(state, start, end)
-
-    md.block.tokenize = guarded  # type: ignore[method-assign,assignment]
-
-
-@functools.cache
-def markdown_parser(math: str = "kb") -> MarkdownIt:
-    """The parser: CommonMark + tables + strikethrough + front matter + the site's math rules.
-
-    `math`: `kb` (dollarmath, as our own plugin), `docsify-katex` (its regex spans, see
-    toolkit/docsify_katex.py), anything else: no math (`$` is text).
-    """
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    md.use(front_matter_plugin)
-    if math == "kb":
-        md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True)
-    elif math == "docsify-katex":
-        _use_docsify_katex(md)
-    # Keep entities and backslash escapes as their own tokens: heading ids need the source form.
-    md.core.ruler.disable("text_join")
-    for rule in md.inline.ruler.__rules__:
-        if rule.name == "math_inline":
-            rule.fn = _math_guard(rule.fn)
-        rule.fn = _track_positions(rule.fn)
-    md.inline.ruler.__cache__ = None
-    md.options["maxNesting"] = MAX_NESTING
-    _note_skipped_tail(md)
-    return md
 
 
 def parse(text: str, path: Path, math: str = "kb") -> Document:
@@ -366,9 +221,9 @@ def parse_with_tokens(
     doc = Document(path=path, text=text, math=math, line_starts=line_starts)
     env: dict[str, object] = {}
     if math == "docsify-katex":
-        env[_KATEX_SPANS] = KatexSpans(math_spans(text), text.split("\n"), line_starts)
+        env[KATEX_SPANS] = KatexSpans(math_spans(text), text.split("\n"), line_starts)
     tokens = markdown_parser(math).parse(text, env)
-    unparsed = env.get(_UNPARSED)
+    unparsed = env.get(UNPARSED)
     if isinstance(unparsed, tuple):
         first, last = unparsed
         # markdown-it's end line is exclusive; a file's final newline adds an empty last line.
@@ -381,139 +236,10 @@ def parse_with_tokens(
 
 # --- docsify-katex -------------------------------------------------------------
 
-_KATEX_SPANS = "kb_katex_spans"
-_KATEX_HERE = "kb_katex_here"
-
-
-@dataclass(slots=True)
-class KatexSpans:
-    """docsify-katex's formulas of one page, and which of them the parser took as math."""
-
-    spans: list[MathSpan]
-    lines: list[str]
-    line_starts: list[int]
-    by_start: dict[int, MathSpan] = field(default_factory=dict)
-    starts: list[int] = field(default_factory=list)
-    taken: set[int] = field(default_factory=set)
-    """Starts of the spans that became math tokens."""
-
-    def __post_init__(self) -> None:
-        self.by_start = {span.start: span for span in self.spans}
-        self.starts = [span.start for span in self.spans]
-
-    def within(self, first: int, last: int) -> list[MathSpan]:
-        """Spans that start in [first, last)."""
-        low = bisect.bisect_left(self.starts, first)
-        high = bisect.bisect_left(self.starts, last)
-        return self.spans[low:high]
-
-
-def _use_docsify_katex(md: MarkdownIt) -> None:
-    """Math where docsify-katex's comments land: a block at a line start, inline elsewhere."""
-    md.block.ruler.before(
-        "code",
-        "katex_block",
-        _katex_block,
-        {"alt": ["paragraph", "reference", "blockquote", "list"]},
-    )
-    md.inline.ruler.before("escape", "katex_inline", _katex_inline)
-    md.core.ruler.at("inline", _katex_core_inline)
-
-
-def _katex_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    # The `$$` comment starts an HTML block (marked: at most 3 spaces of indent) that runs to
-    # the line of its closing `-->`, across blank lines and list markers.
-    spans = state.env.get(_KATEX_SPANS)
-    if not isinstance(spans, KatexSpans) or state.sCount[start] - state.blkIndent >= 4:
-        return False
-    span = spans.by_start.get(state.bMarks[start] + state.tShift[start])
-    if span is None or not span.display:
-        return False
-    last = start
-    while last < end and state.eMarks[last] < span.end:
-        last += 1
-    if last >= end:
-        return False
-    if silent:
-        return True
-    token = state.push("math_block", "math", 0)
-    token.block = True
-    token.content = state.src[span.tex_start : span.tex_end]
-    token.markup = "$$"
-    token.map = [start, last + 1]
-    token.meta = {"katex": span}
-    spans.taken.add(span.start)
-    state.line = last + 1
-    return True
-
-
-def _katex_core_inline(state: StateCore) -> None:
-    """markdown-it's inline pass, telling the inline rule where this token's formulas are."""
-    spans = state.env.get(_KATEX_SPANS)
-    for token in state.tokens:
-        if token.type != "inline":
-            continue
-        here: dict[int, tuple[int, MathSpan]] = {}
-        if isinstance(spans, KatexSpans) and token.map is not None:
-            first = spans.line_starts[token.map[0]]
-            last = (
-                spans.line_starts[token.map[1]]
-                if token.map[1] < len(spans.line_starts)
-                else len(state.src)
-            )
-            found = spans.within(first, last)
-            if found:
-                offsets = _inline_offsets(token, spans.lines, spans.line_starts)
-                inverse = {offsets.to_offset(at): at for at in range(len(token.content))}
-                for span in found:
-                    opening, closing = inverse.get(span.start), inverse.get(span.end - 1)
-                    if opening is not None and closing is not None:
-                        here[opening] = (closing + 1, span)
-        state.env[_KATEX_HERE] = here
-        if token.children is None:
-            token.children = []
-        state.md.inline.parse(token.content, state.md, state.env, token.children)
-        if here and isinstance(spans, KatexSpans):
-            _take_alt_text_math(token, here, spans)
-
-
-def _take_alt_text_math(
-    token: Token, here: dict[int, tuple[int, MathSpan]], spans: KatexSpans
-) -> None:
-    """Formulas in an image's alt text: marked puts the placeholder in the `alt` attribute,
-    which a reader sees only if the image fails to load, so they are not shown as text."""
-    for child in token.children or ():
-        span = child.meta.get("span") if child.type == "image" and child.meta else None
-        if span is not None:
-            for at, (_end, math) in here.items():
-                if span[0] <= at < span[1]:
-                    spans.taken.add(math.start)
-
-
-def _katex_inline(state: StateInline, silent: bool) -> bool:
-    here = state.env.get(_KATEX_HERE)
-    if not here or state.src[state.pos] != "$":
-        return False
-    found = here.get(state.pos)
-    if found is None or found[0] > state.posMax:
-        return False
-    end, span = found
-    if not silent:
-        width = 2 if span.display else 1
-        token = state.push("math_inline_double" if span.display else "math_inline", "math", 0)
-        token.content = state.src[state.pos + width : end - width]
-        token.markup = "$" * width
-        token.meta = {"katex": span}
-        spans = state.env.get(_KATEX_SPANS)
-        if isinstance(spans, KatexSpans):
-            spans.taken.add(span.start)
-    state.pos = end
-    return True
-
 
 def _place_katex_spans(doc: Document, tokens: list[Token], env: dict[str, object]) -> None:
     """Formulas in HTML blocks render (marked passes them through); the rest are shown as text."""
-    spans = env.get(_KATEX_SPANS)
+    spans = env.get(KATEX_SPANS)
     if not isinstance(spans, KatexSpans):
         return
     left = [s for s in spans.spans if s.start not in spans.taken]
@@ -559,20 +285,6 @@ def _in_code_span(doc: Document, offset: int) -> bool:
     """The offset sits between backticks on its line (a code span the parser took)."""
     line_start = doc.line_starts[doc.position(offset).line - 1]
     return doc.text.count("`", line_start, offset) % 2 == 1
-
-
-def _html_comments(html: str) -> Iterator[tuple[int, int, str]]:
-    """Start, end and body of each `<!-- … -->`, in one left-to-right pass.
-
-    A regex `<!--(.*?)-->` rescans to the end from every unclosed `<!--`: quadratic.
-    """
-    at = html.find("<!--")
-    while at >= 0:
-        close = html.find("-->", at + 4)
-        if close < 0:
-            return
-        yield at, close + 3, html[at + 4 : close]
-        at = html.find("<!--", close + 3)
 
 
 _DOLLAR = re.compile(r"(?<!\\)\$")
@@ -627,7 +339,7 @@ class _Collector:
             elif token.type == "heading_open":
                 heading_level = int(token.tag[1])
             elif token.type == "inline":
-                spans = _inline_offsets(token, self.lines, self.doc.line_starts)
+                spans = inline_offsets(token, self.lines, self.doc.line_starts)
                 if heading_level:
                     self._heading(token, heading_level, spans)
                     heading_level = 0
@@ -643,7 +355,7 @@ class _Collector:
 
     # Positions inside an inline token -------------------------------------
 
-    def _heading(self, token: Token, level: int, spans: _Spans) -> None:
+    def _heading(self, token: Token, level: int, spans: InlineSpans) -> None:
         children = token.children or []
         start = spans.to_offset(0)
         assert token.map is not None
@@ -664,7 +376,7 @@ class _Collector:
             )
         )
 
-    def _inline(self, token: Token, spans: _Spans, in_table: bool) -> None:
+    def _inline(self, token: Token, spans: InlineSpans, in_table: bool) -> None:
         children = token.children or []
         covered: list[tuple[int, int]] = []
         link_stack: list[tuple[Token, list[str]]] = []
@@ -699,7 +411,7 @@ class _Collector:
             ]
             self._raw_tex(token.content, hidden, spans)
 
-    def _link(self, token: Token, text: str, content: str, spans: _Spans) -> None:
+    def _link(self, token: Token, text: str, content: str, spans: InlineSpans) -> None:
         attr = "src" if token.type == "image" else "href"
         target = str(token.attrs.get(attr, ""))
         title = str(token.attrs.get("title", "") or "")
@@ -714,7 +426,7 @@ class _Collector:
         target_start = target_end = -1
         if span is not None:
             raw = content[span[0] : span[1]]
-            found = _destination_span(raw, kind)
+            found = destination_span(raw, kind)
             if found is None:
                 kind = "reference" if kind == "inline" else kind
             else:
@@ -727,7 +439,7 @@ class _Collector:
             Link(kind, target, title, text, pos.line, pos.column, target_start, target_end)
         )
 
-    def _math_inline(self, token: Token, content: str, spans: _Spans, in_table: bool) -> None:
+    def _math_inline(self, token: Token, content: str, spans: InlineSpans, in_table: bool) -> None:
         span = token.meta.get("span") if token.meta else None
         start = spans.to_offset(span[0]) if span else spans.to_offset(0)
         delimiter = 2 if token.type == "math_inline_double" else 1
@@ -754,24 +466,26 @@ class _Collector:
             Formula(token.content, True, token.map[0] + 1, column, tex_offset, False)
         )
 
-    def _stray_dollars(self, content: str, covered: list[tuple[int, int]], spans: _Spans) -> None:
+    def _stray_dollars(
+        self, content: str, covered: list[tuple[int, int]], spans: InlineSpans
+    ) -> None:
         if "$" in content:
             for at in _uncovered(_DOLLAR, content, covered):
                 self.doc.stray_dollars.append(self.doc.position(spans.to_offset(at)))
 
-    def _raw_tex(self, content: str, covered: list[tuple[int, int]], spans: _Spans) -> None:
+    def _raw_tex(self, content: str, covered: list[tuple[int, int]], spans: InlineSpans) -> None:
         if "\\" in content:
             for at in _uncovered(_TEX_COMMAND, content, covered):
                 self.doc.raw_tex.append(self.doc.position(spans.to_offset(at)))
 
     def _html(self, html: str, offset: int) -> None:
-        for begin, finish, body in _html_comments(html):
+        for begin, finish, body in html_comments(html):
             start = self.doc.position(offset + begin)
             end = self.doc.position(offset + finish - 1)
             line_text = self.lines[start.line - 1]
             trailing = bool(line_text[: start.column - 1].strip())
             self.doc.comments.append(Comment(body.strip(), start.line, end.line, trailing))
-        for name, value, at in _html_links(html):
+        for name, value, at in html_links(html):
             pos = self.doc.position(offset + at)
             self.doc.links.append(
                 Link(
@@ -878,179 +592,3 @@ class _ListCollector:
                 tuple(item.links),
             )
         )
-
-
-# --- inline positions ---------------------------------------------------------
-
-
-class _Spans:
-    """Maps offsets in an inline token's content to offsets in the document text."""
-
-    def __init__(self, pieces: list[tuple[int, int]], fallback: int) -> None:
-        # pieces: (content offset where a line piece starts, document offset of that piece)
-        self.pieces = pieces
-        self.fallback = fallback
-        # Built once: rebuilding it per lookup made a 10,000-line paragraph quadratic.
-        self.starts = [p[0] for p in pieces]
-
-    def to_offset(self, at: int) -> int:
-        if not self.pieces:
-            return self.fallback
-        index = max(bisect.bisect_right(self.starts, at) - 1, 0)
-        content_start, doc_start = self.pieces[index]
-        return doc_start + (at - content_start)
-
-
-def _inline_offsets(token: Token, lines: list[str], line_starts: list[int]) -> _Spans:
-    """Locate each line of an inline token's content in the source lines it came from."""
-    if token.map is None:
-        return _Spans([], 0)
-    first_line = token.map[0]
-    content_lines = token.content.split("\n")
-    # markdown-it-py strips Unicode spaces (U+3000…) that CommonMark keeps, which can drop a
-    # whole first line of a paragraph: start at the first line that holds the content.
-    for candidate in range(first_line, min(token.map[1], len(lines))):
-        if _locate(lines[candidate], content_lines[0], 0):
-            first_line = candidate
-            break
-    pieces: list[tuple[int, int]] = []
-    content_at = 0
-    for number, piece in enumerate(content_lines):
-        line_index = first_line + number
-        if line_index >= len(lines):
-            break
-        source = lines[line_index]
-        found = _locate(source, piece, 0) or [(0, len(source) - len(source.lstrip()))]
-        pieces.extend((content_at + at, line_starts[line_index] + column) for at, column in found)
-        content_at += len(piece) + 1
-    return _Spans(pieces, line_starts[first_line])
-
-
-def _locate(source: str, piece: str, search_from: int) -> list[tuple[int, int]]:
-    """Where a content line sits in its source line: (offset in piece, column) runs, or [].
-
-    Usually one run; a table cell whose `\\|` markdown-it unescaped gets a run per pipe.
-    """
-    column = _find_piece(source, piece, search_from)
-    if column >= 0:
-        return [(0, column)]
-    body = piece.lstrip(" ")
-    if body and body != piece:
-        # markdown-it turns a tab in a line's indent into spaces (to the next tab stop) that
-        # the source line does not have: the text after them is what sits in the line.
-        skipped = len(piece) - len(body)
-        return [(at + skipped, column) for at, column in _locate(source, body, search_from)]
-    if "|" not in piece:
-        return []
-    column = _find_piece(source, piece.replace("|", "\\|"), search_from)
-    if column < 0:
-        return []
-    runs = [(0, column)]
-    for pipes, at in enumerate(i for i, char in enumerate(piece) if char == "|"):
-        runs.append((at, column + at + pipes + 1))
-    return runs
-
-
-def _find_piece(source: str, piece: str, search_from: int) -> int:
-    """Column where a content line sits in its source line (container markers stripped)."""
-    if not piece:
-        return len(source)
-    if source.endswith(piece):
-        return len(source) - len(piece)
-    stripped = source.rstrip()
-    if stripped.endswith(piece):
-        return len(stripped) - len(piece)
-    return source.find(piece, search_from)
-
-
-def _destination_span(raw: str, kind: str) -> tuple[int, int] | None:
-    """Start and end of the destination inside a link's source, or None for reference links."""
-    if kind == "autolink":
-        return (1, len(raw) - 1) if raw.startswith("<") else None
-    depth = 0
-    i = 1 if kind == "image" else 0
-    # Find the `]` that closes the link text, then a `(`.
-    while i < len(raw):
-        char = raw[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                break
-        elif char == "`":
-            run = len(raw[i:]) - len(raw[i:].lstrip("`"))
-            close = raw.find("`" * run, i + run)
-            i = close + run if close >= 0 else i + run
-            continue
-        i += 1
-    if i + 1 >= len(raw) or raw[i + 1] != "(":
-        return None
-    j = i + 2
-    while j < len(raw) and raw[j] in " \t\n":
-        j += 1
-    if j < len(raw) and raw[j] == "<":
-        end = raw.find(">", j + 1)
-        return (j + 1, end) if end >= 0 else None
-    start = j
-    parens = 0
-    while j < len(raw):
-        char = raw[j]
-        if char == "\\":
-            j += 2
-            continue
-        if char in " \t\n":
-            break
-        if char == "(":
-            parens += 1
-        elif char == ")":
-            if parens == 0:
-                break
-            parens -= 1
-        j += 1
-    return (start, j)
-
-
-class _AttributeFinder(HTMLParser):
-    """Collects `href` and `src` attribute values of raw HTML with their offsets."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.html = html
-        self.found: list[tuple[str, str, int]] = []
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", html)]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line, column = self.getpos()
-        tag_start = self._line_starts[line - 1] + column
-        tag_end = self.html.find(">", tag_start)
-        tag_text = self.html[tag_start : tag_end if tag_end >= 0 else len(self.html)]
-        for name, value in attrs:
-            if name not in ("href", "src") or value is None:
-                continue
-            at = _attribute_value_at(tag_text, name, value)
-            self.found.append((name, value, tag_start + at))
-
-    handle_startendtag = handle_starttag
-
-
-def _attribute_value_at(tag_text: str, name: str, value: str) -> int:
-    match = re.search(rf"\b{name}\s*=\s*([\"']?)", tag_text, re.I)
-    if match is None:
-        return 0
-    return match.end()
-
-
-def _html_links(html: str) -> Iterator[tuple[str, str, int]]:
-    if "href" not in html and "src" not in html:
-        return iter(())
-    finder = _AttributeFinder(html)
-    try:
-        finder.feed(html)
-        finder.close()
-    except (AssertionError, ValueError):
-        pass  # broken HTML: keep what was found before the parser gave up
-    return iter(finder.found)

@@ -10,13 +10,15 @@ from pathlib import Path
 
 from toolkit import suppress
 from toolkit.config import Config
-from toolkit.document import SourceText, decode, encode, parse, too_deep
+from toolkit.document import parse
 from toolkit.errors import KbError
 from toolkit.fileio import display_path, inside, read_file_stat, safe_resolve, write_atomic
 from toolkit.findings import Finding, Fix
+from toolkit.markdown import too_deep
 from toolkit.relink import moved_ids, rewrite_links
 from toolkit.rules import FAMILIES, RULES_BY_CODE, Page, Rule
 from toolkit.site import Site, default_cache_path, iter_markdown, scan_site
+from toolkit.source import SourceText, decode, encode
 
 ALL_RULES: dict[str, Rule] = {**RULES_BY_CODE, **{r.code: r for r in suppress.RULES}}
 

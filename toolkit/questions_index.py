@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from toolkit.config import Config, load_config
-from toolkit.document import Document, decode, parse
+from toolkit.document import Document, parse
 from toolkit.errors import KbError
 from toolkit.fileio import display_path, read_file, safe_resolve
 from toolkit.question_headings import (
@@ -28,6 +28,7 @@ from toolkit.question_headings import (
 )
 from toolkit.site import Site, scan_site
 from toolkit.slug import docsify_ids
+from toolkit.source import decode
 
 
 @dataclass(frozen=True, slots=True)

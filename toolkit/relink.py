@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from toolkit.document import Document, decode, encode, parse
+from toolkit.document import Document, parse
 from toolkit.errors import KbError
 from toolkit.fileio import inside, read_file, write_atomic
 from toolkit.rules import Page
 from toolkit.rules.linkroutes import routed_links
 from toolkit.site import Router, Site
 from toolkit.slug import docsify_ids, github_ids
+from toolkit.source import decode, encode
 
 # What a bare anchor may not hold inside a link target (the link rules' LNK004).
 _MUST_ENCODE = re.compile(r"[\s<>\"{}|\\^`()]|%(?![0-9A-Fa-f]{2})")

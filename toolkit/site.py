@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from toolkit.document import Document, Heading, decode, parse
+from toolkit.document import Document, Heading, parse
 from toolkit.errors import KbError
 from toolkit.fileio import read_file_stat, safe_resolve
 from toolkit.heading_index import HeadingIndex, Opened, Row, Stamp
 from toolkit.question_headings import is_question, plain_title, question_key, split_number
 from toolkit.site_info import CURRENT_KATEX, SiteInfo
 from toolkit.slug import docsify_base_slug, docsify_ids, github_ids, heading_options
+from toolkit.source import decode
 
 if TYPE_CHECKING:
     from toolkit.tex.verdicts import VerdictCache

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from tests.fuzz.conftest import FUZZ
 from tests.fuzz.grammar import pages
-from toolkit.document import decode, parse
+from toolkit.document import parse
+from toolkit.source import decode
 
 TEXT = st.one_of(st.text(max_size=2000), pages())
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")

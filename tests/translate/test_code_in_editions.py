@@ -12,7 +12,7 @@ from pathlib import Path
 import opencc
 import pytest
 
-from toolkit.document import markdown_parser
+from toolkit.markdown import markdown_parser
 from toolkit.translate.code_comments import code_texts, language, masked
 
 REPO = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.document import decode
+from toolkit.source import decode
 from toolkit.translate.reassemble import (
     assemble,
     identity,

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from toolkit.config import LANGUAGES, Config
-from toolkit.document import too_deep
 from toolkit.errors import KbError
 from toolkit.fileio import display_path as display
+from toolkit.markdown import too_deep
 from toolkit.site import site_router
 from toolkit.translate import BACKENDS
 from toolkit.translate.backends import Backend, settings_from

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import polib  # type: ignore[import-untyped]
 
-from toolkit.document import markdown_parser
 from toolkit.errors import KbError
 from toolkit.fileio import display_path as display
 from toolkit.fileio import read_file
+from toolkit.markdown import markdown_parser
 from toolkit.translate.code_comments import fence_texts
 from toolkit.translate.inline import HAN
 from toolkit.translate.mirror import strip_trailer

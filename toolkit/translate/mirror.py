@@ -14,18 +14,13 @@ from urllib.parse import quote, unquote
 
 from markdown_it.token import Token
 
-from toolkit.document import (
-    Document,
-    SourceText,
-    decode,
-    encode,
-    markdown_parser,
-    parse_with_tokens,
-)
+from toolkit.document import Document, parse_with_tokens
 from toolkit.errors import KbError
 from toolkit.fileio import read_file
+from toolkit.markdown import markdown_parser
 from toolkit.site import DOCSIFY_DEFAULTS, Router, docsify_route
 from toolkit.slug import docsify_ids, render_marked_html
+from toolkit.source import SourceText, decode, encode
 from toolkit.translate.code_comments import masked
 from toolkit.translate.reassemble import assemble, render_segment
 from toolkit.translate.segment import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from toolkit.document import markdown_parser
+from toolkit.markdown import markdown_parser
 from toolkit.translate.code_comments import CODE_KINDS, code_text
 from toolkit.translate.segment import PLACEHOLDER, Segment, SegmentedPage, Span
 

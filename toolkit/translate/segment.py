@@ -19,7 +19,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
-from toolkit.document import markdown_parser
+from toolkit.markdown import markdown_parser
 from toolkit.translate.code_comments import CODE_ATOMS, CODE_KINDS, fence_texts
 from toolkit.translate.inline import HAN, Element, elements, last_column, raw_cells
 
@@ -143,7 +143,7 @@ def segment_page(
     tokens: list[Token] | None = None,
     env: dict[str, Any] | None = None,
 ) -> SegmentedPage:
-    """Segment normalised page text (see `toolkit.document.decode`); reuse a parse if given."""
+    """Segment normalised page text (see `toolkit.source.decode`); reuse a parse if given."""
     builder = _Builder(text, terms or Terms())
     if tokens is None:
         builder.env = {}

@@ -1,0 +1,257 @@
+"""The one markdown-it configuration: CommonMark, tables, front matter and the site's math rules.
+
+Every inline rule records the source span of the tokens it pushes (markdown-it keeps none), and
+the math rules follow the site's plugin: dollarmath for our own, docsify-katex's page-wide spans
+for that plugin, none for sites whose math is not KaTeX.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from toolkit.docsify_katex import MathSpan
+from toolkit.positions import inline_offsets
+
+
+def _track_positions(
+    fn: Callable[[StateInline, bool], bool],
+) -> Callable[[StateInline, bool], bool]:
+    """Wrap an inline rule so every token it pushes records its source span in `meta`."""
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        count = len(state.tokens)
+        matched = fn(state, silent)
+        if matched and not silent:
+            for token in state.tokens[count:]:
+                token.meta.setdefault("span", (start, state.pos))
+        return matched
+
+    return rule
+
+
+def _math_guard(
+    fn: Callable[[StateInline, bool], bool],
+) -> Callable[[StateInline, bool], bool]:
+    """The site's rules for inline math on top of dollarmath's.
+
+    Code spans win over math (the site protects `code` before it looks for `$`), and `$5 和 $10`
+    stays text: a `$` right after a digit does not open, one right before a digit does not close.
+    (dollarmath's own allow_digits=False reads `src[-1]` at the start of a cell or paragraph.)
+    """
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        matched = fn(state, silent)
+        src = state.src
+        after = src[state.pos : state.pos + 1]
+        digit_around = (start > 0 and src[start - 1].isdigit()) or after.isdigit()
+        if matched and ("`" in src[start : state.pos] or digit_around):
+            del state.tokens[count:]
+            state.pos = start
+            return False
+        return matched
+
+    return rule
+
+
+MAX_NESTING = 20
+"""markdown-it's block nesting limit (commonmark preset): about 10 nested lists or 20 quotes."""
+
+UNPARSED = "kb_unparsed"
+
+
+def too_deep(unparsed: tuple[int, int]) -> str:
+    """How kb names the lines of `Document.unparsed`; the caller says what it did with them."""
+    first, last = unparsed
+    lines = f"line {first}" if first == last else f"lines {first}-{last}"
+    return (
+        f"lists or quotes nested too deep for the Markdown parser ({MAX_NESTING} block levels, "
+        f"about 10 nested lists): {lines}"
+    )
+
+
+def _note_skipped_tail(md: MarkdownIt) -> None:
+    """Record in `env` where markdown-it drops the rest of a block nested past its limit.
+
+    Past `maxNesting` its block tokenizer skips to the end of the enclosing range, which for a
+    list item is the end of the file: without this note every later line goes unchecked silently.
+    """
+    tokenize = md.block.tokenize
+
+    def guarded(state: StateBlock, start: int, end: int) -> None:
+        if state.level >= md.options["maxNesting"] and UNPARSED not in state.env:
+            line = state.skipEmptyLines(start)
+            if line < end and state.sCount[line] >= state.blkIndent:
+                state.env[UNPARSED] = (line + 1, end)
+        tokenize(state, start, end)
+
+    md.block.tokenize = guarded  # type: ignore[method-assign,assignment]
+
+
+@functools.cache
+def markdown_parser(math: str = "kb") -> MarkdownIt:
+    """The parser: CommonMark + tables + strikethrough + front matter + the site's math rules.
+
+    `math`: `kb` (dollarmath, as our own plugin), `docsify-katex` (its regex spans, see
+    toolkit/docsify_katex.py), anything else: no math (`$` is text).
+    """
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.use(front_matter_plugin)
+    if math == "kb":
+        md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True)
+    elif math == "docsify-katex":
+        _use_docsify_katex(md)
+    # Keep entities and backslash escapes as their own tokens: heading ids need the source form.
+    md.core.ruler.disable("text_join")
+    for rule in md.inline.ruler.__rules__:
+        if rule.name == "math_inline":
+            rule.fn = _math_guard(rule.fn)
+        rule.fn = _track_positions(rule.fn)
+    md.inline.ruler.__cache__ = None
+    md.options["maxNesting"] = MAX_NESTING
+    _note_skipped_tail(md)
+    return md
+
+
+# --- docsify-katex -------------------------------------------------------------
+
+KATEX_SPANS = "kb_katex_spans"
+_KATEX_HERE = "kb_katex_here"
+
+
+@dataclass(slots=True)
+class KatexSpans:
+    """docsify-katex's formulas of one page, and which of them the parser took as math."""
+
+    spans: list[MathSpan]
+    lines: list[str]
+    line_starts: list[int]
+    by_start: dict[int, MathSpan] = field(default_factory=dict)
+    starts: list[int] = field(default_factory=list)
+    taken: set[int] = field(default_factory=set)
+    """Starts of the spans that became math tokens."""
+
+    def __post_init__(self) -> None:
+        self.by_start = {span.start: span for span in self.spans}
+        self.starts = [span.start for span in self.spans]
+
+    def within(self, first: int, last: int) -> list[MathSpan]:
+        """Spans that start in [first, last)."""
+        low = bisect.bisect_left(self.starts, first)
+        high = bisect.bisect_left(self.starts, last)
+        return self.spans[low:high]
+
+
+def _use_docsify_katex(md: MarkdownIt) -> None:
+    """Math where docsify-katex's comments land: a block at a line start, inline elsewhere."""
+    md.block.ruler.before(
+        "code",
+        "katex_block",
+        _katex_block,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
+    md.inline.ruler.before("escape", "katex_inline", _katex_inline)
+    md.core.ruler.at("inline", _katex_core_inline)
+
+
+def _katex_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    # The `$$` comment starts an HTML block (marked: at most 3 spaces of indent) that runs to
+    # the line of its closing `-->`, across blank lines and list markers.
+    spans = state.env.get(KATEX_SPANS)
+    if not isinstance(spans, KatexSpans) or state.sCount[start] - state.blkIndent >= 4:
+        return False
+    span = spans.by_start.get(state.bMarks[start] + state.tShift[start])
+    if span is None or not span.display:
+        return False
+    last = start
+    while last < end and state.eMarks[last] < span.end:
+        last += 1
+    if last >= end:
+        return False
+    if silent:
+        return True
+    token = state.push("math_block", "math", 0)
+    token.block = True
+    token.content = state.src[span.tex_start : span.tex_end]
+    token.markup = "$$"
+    token.map = [start, last + 1]
+    token.meta = {"katex": span}
+    spans.taken.add(span.start)
+    state.line = last + 1
+    return True
+
+
+def _katex_core_inline(state: StateCore) -> None:
+    """markdown-it's inline pass, telling the inline rule where this token's formulas are."""
+    spans = state.env.get(KATEX_SPANS)
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        here: dict[int, tuple[int, MathSpan]] = {}
+        if isinstance(spans, KatexSpans) and token.map is not None:
+            first = spans.line_starts[token.map[0]]
+            last = (
+                spans.line_starts[token.map[1]]
+                if token.map[1] < len(spans.line_starts)
+                else len(state.src)
+            )
+            found = spans.within(first, last)
+            if found:
+                offsets = inline_offsets(token, spans.lines, spans.line_starts)
+                inverse = {offsets.to_offset(at): at for at in range(len(token.content))}
+                for span in found:
+                    opening, closing = inverse.get(span.start), inverse.get(span.end - 1)
+                    if opening is not None and closing is not None:
+                        here[opening] = (closing + 1, span)
+        state.env[_KATEX_HERE] = here
+        if token.children is None:
+            token.children = []
+        state.md.inline.parse(token.content, state.md, state.env, token.children)
+        if here and isinstance(spans, KatexSpans):
+            _take_alt_text_math(token, here, spans)
+
+
+def _take_alt_text_math(
+    token: Token, here: dict[int, tuple[int, MathSpan]], spans: KatexSpans
+) -> None:
+    """Formulas in an image's alt text: marked puts the placeholder in the `alt` attribute,
+    which a reader sees only if the image fails to load, so they are not shown as text."""
+    for child in token.children or ():
+        span = child.meta.get("span") if child.type == "image" and child.meta else None
+        if span is not None:
+            for at, (_end, math) in here.items():
+                if span[0] <= at < span[1]:
+                    spans.taken.add(math.start)
+
+
+def _katex_inline(state: StateInline, silent: bool) -> bool:
+    here = state.env.get(_KATEX_HERE)
+    if not here or state.src[state.pos] != "$":
+        return False
+    found = here.get(state.pos)
+    if found is None or found[0] > state.posMax:
+        return False
+    end, span = found
+    if not silent:
+        width = 2 if span.display else 1
+        token = state.push("math_inline_double" if span.display else "math_inline", "math", 0)
+        token.content = state.src[state.pos + width : end - width]
+        token.markup = "$" * width
+        token.meta = {"katex": span}
+        spans = state.env.get(KATEX_SPANS)
+        if isinstance(spans, KatexSpans):
+            spans.taken.add(span.start)
+    state.pos = end
+    return True

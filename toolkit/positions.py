@@ -1,0 +1,138 @@
+"""Where an inline token's content sits in the file: markdown-it keeps no inline positions."""
+
+from __future__ import annotations
+
+import bisect
+
+from markdown_it.token import Token
+
+
+class InlineSpans:
+    """Maps offsets in an inline token's content to offsets in the document text."""
+
+    def __init__(self, pieces: list[tuple[int, int]], fallback: int) -> None:
+        # pieces: (content offset where a line piece starts, document offset of that piece)
+        self.pieces = pieces
+        self.fallback = fallback
+        # Built once: rebuilding it per lookup made a 10,000-line paragraph quadratic.
+        self.starts = [p[0] for p in pieces]
+
+    def to_offset(self, at: int) -> int:
+        if not self.pieces:
+            return self.fallback
+        index = max(bisect.bisect_right(self.starts, at) - 1, 0)
+        content_start, doc_start = self.pieces[index]
+        return doc_start + (at - content_start)
+
+
+def inline_offsets(token: Token, lines: list[str], line_starts: list[int]) -> InlineSpans:
+    """Locate each line of an inline token's content in the source lines it came from."""
+    if token.map is None:
+        return InlineSpans([], 0)
+    first_line = token.map[0]
+    content_lines = token.content.split("\n")
+    # markdown-it-py strips Unicode spaces (U+3000…) that CommonMark keeps, which can drop a
+    # whole first line of a paragraph: start at the first line that holds the content.
+    for candidate in range(first_line, min(token.map[1], len(lines))):
+        if _locate(lines[candidate], content_lines[0], 0):
+            first_line = candidate
+            break
+    pieces: list[tuple[int, int]] = []
+    content_at = 0
+    for number, piece in enumerate(content_lines):
+        line_index = first_line + number
+        if line_index >= len(lines):
+            break
+        source = lines[line_index]
+        found = _locate(source, piece, 0) or [(0, len(source) - len(source.lstrip()))]
+        pieces.extend((content_at + at, line_starts[line_index] + column) for at, column in found)
+        content_at += len(piece) + 1
+    return InlineSpans(pieces, line_starts[first_line])
+
+
+def _locate(source: str, piece: str, search_from: int) -> list[tuple[int, int]]:
+    """Where a content line sits in its source line: (offset in piece, column) runs, or [].
+
+    Usually one run; a table cell whose `\\|` markdown-it unescaped gets a run per pipe.
+    """
+    column = _find_piece(source, piece, search_from)
+    if column >= 0:
+        return [(0, column)]
+    body = piece.lstrip(" ")
+    if body and body != piece:
+        # markdown-it turns a tab in a line's indent into spaces (to the next tab stop) that
+        # the source line does not have: the text after them is what sits in the line.
+        skipped = len(piece) - len(body)
+        return [(at + skipped, column) for at, column in _locate(source, body, search_from)]
+    if "|" not in piece:
+        return []
+    column = _find_piece(source, piece.replace("|", "\\|"), search_from)
+    if column < 0:
+        return []
+    runs = [(0, column)]
+    for pipes, at in enumerate(i for i, char in enumerate(piece) if char == "|"):
+        runs.append((at, column + at + pipes + 1))
+    return runs
+
+
+def _find_piece(source: str, piece: str, search_from: int) -> int:
+    """Column where a content line sits in its source line (container markers stripped)."""
+    if not piece:
+        return len(source)
+    if source.endswith(piece):
+        return len(source) - len(piece)
+    stripped = source.rstrip()
+    if stripped.endswith(piece):
+        return len(stripped) - len(piece)
+    return source.find(piece, search_from)
+
+
+def destination_span(raw: str, kind: str) -> tuple[int, int] | None:
+    """Start and end of the destination inside a link's source, or None for reference links."""
+    if kind == "autolink":
+        return (1, len(raw) - 1) if raw.startswith("<") else None
+    depth = 0
+    i = 1 if kind == "image" else 0
+    # Find the `]` that closes the link text, then a `(`.
+    while i < len(raw):
+        char = raw[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                break
+        elif char == "`":
+            run = len(raw[i:]) - len(raw[i:].lstrip("`"))
+            close = raw.find("`" * run, i + run)
+            i = close + run if close >= 0 else i + run
+            continue
+        i += 1
+    if i + 1 >= len(raw) or raw[i + 1] != "(":
+        return None
+    j = i + 2
+    while j < len(raw) and raw[j] in " \t\n":
+        j += 1
+    if j < len(raw) and raw[j] == "<":
+        end = raw.find(">", j + 1)
+        return (j + 1, end) if end >= 0 else None
+    start = j
+    parens = 0
+    while j < len(raw):
+        char = raw[j]
+        if char == "\\":
+            j += 2
+            continue
+        if char in " \t\n":
+            break
+        if char == "(":
+            parens += 1
+        elif char == ")":
+            if parens == 0:
+                break
+            parens -= 1
+        j += 1
+    return (start, j)
