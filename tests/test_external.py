@@ -21,7 +21,7 @@ from toolkit.cli import main
 from toolkit.document import parse
 from toolkit.external import ExternalSettings, check_external_links, parse_retry_after
 from toolkit.findings import Finding
-from toolkit.rules import Page
+from toolkit.rules.base import Page
 
 FAST = ExternalSettings(
     timeout=0.5, backoff=0.05, max_retry_after=2, time_limit=10, use_cache=False

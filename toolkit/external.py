@@ -26,7 +26,7 @@ from toolkit.document import Link
 from toolkit.fileio import write_atomic
 from toolkit.findings import Finding, clip
 from toolkit.retry_after import retry_after
-from toolkit.rules import Page
+from toolkit.rules.base import Page
 from toolkit.rules.links import EXTERNAL_LINK_BROKEN
 from toolkit.site import default_cache_path
 

@@ -16,7 +16,8 @@ from toolkit.fileio import display_path, inside, read_file_stat, safe_resolve, w
 from toolkit.findings import Finding, Fix
 from toolkit.markdown import too_deep
 from toolkit.relink import moved_ids, rewrite_links
-from toolkit.rules import FAMILIES, RULES_BY_CODE, Page, Rule
+from toolkit.rules import FAMILIES, RULES_BY_CODE
+from toolkit.rules.base import Page, Rule
 from toolkit.site import Site, default_cache_path, iter_markdown, scan_site
 from toolkit.source import SourceText, decode, encode
 

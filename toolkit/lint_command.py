@@ -12,7 +12,7 @@ from toolkit.config import load_config
 from toolkit.errors import KbError
 from toolkit.findings import Finding, Severity, format_findings, quoted, statistics
 from toolkit.lint import ALL_RULES, Options, lint
-from toolkit.rules import Rule
+from toolkit.rules.base import Rule
 
 DOCS = Path(__file__).resolve().parent / "docs" / "rules"
 """One page per rule family: package data, so an installed kb explains its codes too."""

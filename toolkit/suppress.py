@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from toolkit.document import Document
 from toolkit.findings import Finding, Severity
-from toolkit.rules import Page, Rule
+from toolkit.rules.base import Page, Rule
 
 UNKNOWN_CODE = Rule(
     "SUP001",

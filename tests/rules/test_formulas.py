@@ -62,7 +62,8 @@ def test_a_site_on_katex_0_11_1_is_judged_by_it(tmp_path: Path) -> None:
     """docsify-katex 1.4.3 renders with its own KaTeX 0.11.1: findings say which version."""
     from toolkit.config import Config
     from toolkit.document import parse
-    from toolkit.rules import Page, formulas
+    from toolkit.rules import formulas
+    from toolkit.rules.base import Page
     from toolkit.site import Site
 
     text = "# 标题\n\n$\\textcircled{1}$ 与\n\n$$\n\\begin{align*} a &= b \\end{align*}\n$$\n"

@@ -1,63 +1,11 @@
-"""The rule families and their registry."""
+"""The rule families and their registry: a literal, read top to bottom."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Protocol
+from toolkit.rules import anchors, diagrams, formulas, links, math_plugins, questions
+from toolkit.rules.base import Page, Rule, RuleFamily
 
-from toolkit.config import Config
-from toolkit.document import Document
-from toolkit.findings import Finding, Fix, Severity, visible
-from toolkit.site import Site
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """One code: what it is called and what it catches."""
-
-    code: str
-    """Three letters and three digits, e.g. `ANC001`; never reused or renumbered."""
-    name: str
-    """Kebab-case name of the problem, e.g. `anchor-not-found`."""
-    summary: str
-    fixable: bool = False
-    severity: Severity = Severity.ERROR
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """A Document together with where it sits in the site and how its path is shown."""
-
-    doc: Document
-    rel: str
-    """POSIX path relative to the root of the site the page belongs to."""
-    display: str
-    """The path printed in findings."""
-    profiles: tuple[str, ...]
-    """Renderers whose link rules apply: `docsify` inside the book, `github` everywhere asked."""
-
-    def finding(
-        self, rule: Rule, line: int, column: int, message: str, fix: Fix | None = None
-    ) -> Finding:
-        """A finding of `rule` on this page; invisible characters in the message are shown."""
-        return Finding(self.display, line, column, rule.code, visible(message), rule.severity, fix)
-
-
-class RuleFamily(Protocol):
-    """A module with a RULES tuple and a pure `check` function."""
-
-    @property
-    def RULES(self) -> tuple[Rule, ...]: ...  # noqa: N802 (a module constant)
-
-    def check(self, page: Page, site: Site, config: Config) -> Iterator[Finding]: ...
-
-
-def _families() -> tuple[RuleFamily, ...]:
-    from toolkit.rules import anchors, diagrams, formulas, links, math_plugins, questions
-
-    return (anchors, links, formulas, math_plugins, questions, diagrams)
-
-
-FAMILIES: tuple[RuleFamily, ...] = _families()
+FAMILIES: tuple[RuleFamily, ...] = (anchors, links, formulas, math_plugins, questions, diagrams)
 RULES_BY_CODE: dict[str, Rule] = {r.code: r for f in FAMILIES for r in f.RULES}
+
+__all__ = ["FAMILIES", "RULES_BY_CODE", "Page", "Rule", "RuleFamily"]

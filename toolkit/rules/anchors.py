@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from toolkit.config import Config
 from toolkit.findings import Finding, Fix, Severity, clip, quoted
-from toolkit.rules import Page, Rule
+from toolkit.rules.base import Page, Rule
 from toolkit.rules.linkroutes import RoutedLink, routed_links
 from toolkit.rules.links import STRAY, stray_character
 from toolkit.site import Site

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from toolkit.config import Config
 from toolkit.findings import Finding, Severity
-from toolkit.rules import Page, Rule
+from toolkit.rules.base import Page, Rule
 from toolkit.site import Site
 from toolkit.translate.code_comments import code_texts, diagram_type, language
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from toolkit.config import Config
 from toolkit.document import Formula, Position
 from toolkit.findings import Finding, Fix, Severity, clip
-from toolkit.rules import Page, Rule
+from toolkit.rules.base import Page, Rule
 from toolkit.site import Site
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from toolkit.document import Link
-from toolkit.rules import Page
+from toolkit.rules.base import Page
 from toolkit.site import DOCSIFY_DEFAULTS, Route, Router, docsify_route, github_route
 
 # docsify link options live in the title: `[x](a.md ':ignore')`.

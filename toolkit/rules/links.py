@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from toolkit.config import Config
 from toolkit.document import Link
 from toolkit.findings import Finding, Fix, Severity, clip, quoted
-from toolkit.rules import Page, Rule
+from toolkit.rules.base import Page, Rule
 from toolkit.rules.linkroutes import RoutedLink, routed_links
 from toolkit.site import Site, github_route
 

@@ -9,7 +9,7 @@ from toolkit.config import Config
 from toolkit.docsify_katex import INLINE_PLACEHOLDER
 from toolkit.document import Position
 from toolkit.findings import Finding, Severity
-from toolkit.rules import Page, Rule
+from toolkit.rules.base import Page, Rule
 from toolkit.site import Site
 
 RULES = (

@@ -17,8 +17,8 @@ from toolkit.question_headings import (
     split_heading,
 )
 from toolkit.questions_index import is_excluded, is_question_page
-from toolkit.rules import Page, Rule
 from toolkit.rules import questions_lists as lists
+from toolkit.rules.base import Page, Rule
 from toolkit.site import Site
 
 ASCII_QUESTION_MARK = Rule(

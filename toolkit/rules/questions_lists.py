@@ -9,7 +9,7 @@ from toolkit.document import Link, ListItem
 from toolkit.findings import Finding, Fix, Severity, clip, quoted
 from toolkit.question_headings import docsify_link, has_cjk, question_key
 from toolkit.questions_index import Question, book_questions
-from toolkit.rules import Page, Rule
+from toolkit.rules.base import Page, Rule
 from toolkit.rules.linkroutes import RoutedLink, routed_links
 from toolkit.site import Site
 
