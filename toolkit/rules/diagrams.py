@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from toolkit.config import Config
 from toolkit.findings import Finding, Severity
+from toolkit.han import HAN
 from toolkit.rules.base import Page, Rule
 from toolkit.site import Site
 from toolkit.translate.code_comments import code_texts, diagram_type, language
@@ -77,7 +78,6 @@ DIAGRAM_TYPES = frozenset(
         "treemap-beta",
     ]
 )
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _PAIRS = {"[": "]", "(": ")", "{": "}"}
 # `A>label]` is the asymmetric node shape: its `]` closes a `>`, not a bracket.
 _ASYMMETRIC = re.compile(r"\w>[^-=.>]")
@@ -157,7 +157,7 @@ def _untranslatable(page: Page, first: int, info: str, code: str) -> Iterator[Fi
     for line in code.split("\n")[:-1]:
         starts.append(starts[-1] + len(line) + 1)
     reported: set[int] = set()
-    for match in _HAN.finditer(code):
+    for match in HAN.finditer(code):
         at = match.start()
         if any(a <= at < b for a, b in covered):
             continue

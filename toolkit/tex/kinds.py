@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from toolkit.han import HAN
+
 
 class Kind(StrEnum):
     """A kind of problem; toolkit.rules.formulas gives each its code and severity."""
@@ -94,10 +96,4 @@ FULL_WIDTH = frozenset(
 
 def is_cjk(char: str) -> bool:
     """A Han character (CJK Unified Ideographs and extensions, compatibility ideographs)."""
-    code = ord(char)
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0xF900 <= code <= 0xFAFF
-        or 0x20000 <= code <= 0x3134F
-    )
+    return HAN.fullmatch(char) is not None

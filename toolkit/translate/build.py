@@ -17,7 +17,7 @@ from toolkit.translate.backends import Backend, settings_from
 from toolkit.translate.english import EnglishRun, finish_memories, translate_english
 from toolkit.translate.glossary import Glossary
 from toolkit.translate.hant import HantConverter
-from toolkit.translate.hant_edition import hant_edition
+from toolkit.translate.hant_edition import glossary_overrides, hant_edition
 from toolkit.translate.hant_memory import load_review
 from toolkit.translate.mirror import (
     ParsedPage,
@@ -97,9 +97,7 @@ def build_edition(
         if not (args.check or args.status):
             review.save(pages, selected, hant.segment_text)
     else:
-        overrides = dict(glossary.hant)
-        overrides.update({t: t for t in glossary.keep if any("\u4e00" <= c <= "\u9fff" for c in t)})
-        converter = HantConverter(config.opencc_config(lang), overrides)
+        converter = HantConverter(config.opencc_config(lang), glossary_overrides(glossary))
         for page in pages:
             converted = [
                 converter.convert(s.text) if s.needs_translation else s.text

@@ -27,9 +27,9 @@ import polib  # type: ignore[import-untyped]
 from toolkit.errors import KbError
 from toolkit.fileio import display_path as display
 from toolkit.fileio import read_file
+from toolkit.han import HAN
 from toolkit.markdown import markdown_parser
 from toolkit.translate.code_comments import fence_texts
-from toolkit.translate.inline import HAN
 from toolkit.translate.mirror import strip_trailer
 from toolkit.translate.segment import CJK_PUNCTUATION
 

@@ -20,12 +20,12 @@ from pathlib import Path
 import opencc
 
 from toolkit.fileio import display_path
+from toolkit.han import HAN
 from toolkit.translate.code_comments import CODE_KINDS
 from toolkit.translate.hant import HantConverter
 from toolkit.translate.hant_quotes import CURLY
 from toolkit.translate.hant_table import HantTable
 from toolkit.translate.hant_trace import Trace, Tracer, ocd2_table
-from toolkit.translate.inline import HAN
 from toolkit.translate.mirror import SourcePage
 
 # \text and its font variants, without nested braces (the book's \text{} hold plain words).

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.fileio import display_path
+from toolkit.han import HAN, has_han
 from toolkit.translate.code_comments import CODE_KINDS
 from toolkit.translate.glossary import Glossary
 from toolkit.translate.hant import DEFAULT_CONFIG, HantConverter
 from toolkit.translate.hant_check import TEXT_COMMAND, HantReport, check_hant
 from toolkit.translate.hant_quotes import taiwan_quotes
 from toolkit.translate.hant_table import HantTable, load_hant_table
-from toolkit.translate.inline import HAN
 from toolkit.translate.mirror import SourcePage
 from toolkit.translate.segment import Segment
 
@@ -72,13 +72,19 @@ class HantEdition:
         return check_hant(pages, self.converter, self.table, self.convert, reviewed or {})
 
 
+def glossary_overrides(glossary: Glossary) -> dict[str, str]:
+    """OpenCC overrides from the glossary: its [zh-Hant] terms, and the Chinese terms it keeps
+    as written, which stay so in Traditional Chinese too."""
+    overrides = dict(glossary.hant)
+    overrides.update({term: term for term in glossary.keep if has_han(term)})
+    return overrides
+
+
 def hant_edition(config_name: str, glossary: Glossary, glossary_path: Path) -> HantEdition:
     """The converter for `config_name` with the glossary's overrides and, for s2twp, the table."""
     table_path = glossary_path.parent / TABLE_NAME
     table = load_hant_table(table_path, display_path(table_path))
-    overrides = dict(glossary.hant)
-    # Chinese terms the glossary keeps as written stay so in Traditional Chinese too.
-    overrides.update({t: t for t in glossary.keep if any("\u4e00" <= c <= "\u9fff" for c in t)})
+    overrides = glossary_overrides(glossary)
     if config_name != DEFAULT_CONFIG:
         return HantEdition(HantConverter(config_name, overrides), table)
     forced = {**overrides, **table.forced()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from toolkit.translate.inline import HAN
+from toolkit.han import HAN
 
 CURLY = "“”‘’"
 # Single quotes first, so a ‘…’ nested in “…” comes out 「…『…』…」.

@@ -11,7 +11,8 @@ import re
 
 from markdown_it.token import Token
 
-HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+from toolkit.han import HAN
+
 _SIMPLE_ALT = re.compile(r"[^\[\]`\\*_$<>&!{}\n]*")
 
 Element = tuple[str, int, int]

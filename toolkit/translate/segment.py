@@ -19,9 +19,10 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from toolkit.han import HAN
 from toolkit.markdown import markdown_parser
 from toolkit.translate.code_comments import CODE_ATOMS, CODE_KINDS, fence_texts
-from toolkit.translate.inline import HAN, Element, elements, last_column, raw_cells
+from toolkit.translate.inline import Element, elements, last_column, raw_cells
 
 PLACEHOLDER = re.compile(r"\{\{(\d+)\}\}")
 # A section number glued to its text, at the start or after a link's opening placeholder:
