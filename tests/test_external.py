@@ -274,6 +274,21 @@ def test_time_limit_stops_the_run(
     assert "16 of 16 external URLs not checked: the 1 s time limit ran out" in err
 
 
+def _lint_external(
+    book: Path,
+    files: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> tuple[int, list[str]]:
+    """Write a small book and run `kb lint --external` on it: status and finding lines."""
+    for name, text in files.items():
+        (book / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(book)
+    monkeypatch.setenv("KB_CACHE_DIR", str(book / "cache"))
+    status = main(["lint", "--external", "--no-cache"])
+    return status, capsys.readouterr().out.splitlines()
+
+
 def test_lint_external_end_to_end(
     server: tuple[str, State],
     tmp_path: Path,
@@ -281,17 +296,12 @@ def test_lint_external_end_to_end(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     base, _ = server
-    (tmp_path / "pyproject.toml").write_text('[tool.kb]\nroot = "."\n', encoding="utf-8")
-    (tmp_path / "README.md").write_text(
-        f"# 书\n\n[好]({base}/ok)\n\n[坏]({base}/missing)\n", encoding="utf-8"
-    )
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("KB_CACHE_DIR", str(tmp_path / "cache"))
-
-    status = main(["lint", "--external", "--no-cache"])
-
-    out = capsys.readouterr().out
-    assert out == f"README.md:5:1: LNK009 {base}/missing: 404 Not Found\n"
+    files = {
+        "pyproject.toml": '[tool.kb]\nroot = "."\n',
+        "README.md": f"# 书\n\n[好]({base}/ok)\n\n[坏]({base}/missing)\n",
+    }
+    status, out = _lint_external(tmp_path, files, monkeypatch, capsys)
+    assert out == [f"README.md:5:1: LNK009 {base}/missing: 404 Not Found"]
     assert status == 1
 
 
@@ -302,22 +312,14 @@ def test_suppressions_and_per_file_ignores_reach_external_findings(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     base, _ = server
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.kb]\nroot = "."\n[tool.kb.per-file-ignores]\n"old.md" = ["LNK009"]\n',
-        encoding="utf-8",
-    )
-    (tmp_path / "README.md").write_text(
-        f"# 书\n\n<!-- kb-disable-next-line LNK009 -->\n[坏]({base}/missing)\n\n"
+    files = {
+        "pyproject.toml": '[tool.kb]\nroot = "."\n'
+        '[tool.kb.per-file-ignores]\n"old.md" = ["LNK009"]\n',
+        "README.md": f"# 书\n\n<!-- kb-disable-next-line LNK009 -->\n[坏]({base}/missing)\n\n"
         f"[也坏]({base}/broken)\n",
-        encoding="utf-8",
-    )
-    (tmp_path / "old.md").write_text(f"# 旧\n\n[坏]({base}/missing)\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("KB_CACHE_DIR", str(tmp_path / "cache"))
-
-    status = main(["lint", "--external", "--no-cache"])
-
-    out = capsys.readouterr().out.splitlines()
+        "old.md": f"# 旧\n\n[坏]({base}/missing)\n",
+    }
+    status, out = _lint_external(tmp_path, files, monkeypatch, capsys)
     assert [line.split(" ", 2)[:2] for line in out] == [["README.md:6:1:", "LNK009"]]
     assert status == 1
 
