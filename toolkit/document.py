@@ -287,7 +287,8 @@ def _in_code_span(doc: Document, offset: int) -> bool:
     return doc.text.count("`", line_start, offset) % 2 == 1
 
 
-_DOLLAR = re.compile(r"(?<!\\)\$")
+DOLLAR = re.compile(r"(?<!\\)\$")
+"""A `$` not escaped by a backslash."""
 # TeX a reader would see as text: a math command followed by its argument, or one of the
 # commands only math uses. Prose backslashes (`C:\Users`, a regex `\d+`) match neither.
 _TEX_COMMAND = re.compile(
@@ -470,7 +471,7 @@ class _Collector:
         self, content: str, covered: list[tuple[int, int]], spans: InlineSpans
     ) -> None:
         if "$" in content:
-            for at in _uncovered(_DOLLAR, content, covered):
+            for at in _uncovered(DOLLAR, content, covered):
                 self.doc.stray_dollars.append(self.doc.position(spans.to_offset(at)))
 
     def _raw_tex(self, content: str, covered: list[tuple[int, int]], spans: InlineSpans) -> None:

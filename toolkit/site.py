@@ -20,15 +20,12 @@ from toolkit.errors import KbError
 from toolkit.fileio import read_file_stat, safe_resolve
 from toolkit.heading_index import HeadingIndex, Opened, Row, Stamp
 from toolkit.question_headings import is_question, plain_title, question_key, split_number
-from toolkit.site_info import CURRENT_KATEX, SiteInfo
+from toolkit.site_info import CURRENT_KATEX, EXTERNAL_URL, SiteInfo
 from toolkit.slug import docsify_base_slug, docsify_ids, github_ids, heading_options
 from toolkit.source import decode
 
 if TYPE_CHECKING:
     from toolkit.tex.verdicts import VerdictCache
-
-# An absolute URL or protocol-relative link: docsify leaves these alone (its isAbsolutePath).
-_EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +124,7 @@ def docsify_route(
     fetches); images load from the page's folder, even with a leading `/` (docsify 4 joins
     them to the page's folder); raw-HTML `src`/`href` load from index.html's folder.
     """
-    if _EXTERNAL.match(target):
+    if EXTERNAL_URL.match(target):
         return Route(None, None, external=True)
     if html:
         return _document_route(target, page, router)
@@ -165,10 +162,15 @@ def docsify_route(
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
+def ascii_lower(text: str) -> str:
+    """Lower-case ASCII letters only, as docsify's stringifyQuery does to an encoded query
+    (other characters are %-encoded first, so offsets stay put)."""
+    return text.translate(_ASCII_LOWER)
+
+
 def _query_case(anchor: str | None) -> str | None:
-    """The id as docsify's router keeps it: its stringifyQuery lower-cases the encoded query,
-    so ASCII letters of a Markdown link's id lose their case (others are %-encoded first)."""
-    return anchor.translate(_ASCII_LOWER) if anchor else anchor
+    """The id as docsify's router keeps it: ASCII letters of a Markdown link's id lose case."""
+    return ascii_lower(anchor) if anchor else anchor
 
 
 def _query_id(query: str) -> str | None:
@@ -209,7 +211,7 @@ def _matches(pattern: str, target: str) -> bool:
 @functools.lru_cache(maxsize=65536)
 def github_route(target: str, page: str) -> Route:
     """Resolve a link on `page` the way GitHub's file view does: relative to the file."""
-    if _EXTERNAL.match(target):
+    if EXTERNAL_URL.match(target):
         return Route(None, None, external=True)
     path, _query, fragment = _split(target)
     if not path:

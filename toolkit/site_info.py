@@ -23,6 +23,9 @@ CURRENT_KATEX = "0.19.1"
 DOCSIFY_KATEX_BUNDLE = "0.11.1"
 """docsify-katex 1.4.x renders with the KaTeX bundled inside it, whatever else the page loads."""
 
+EXTERNAL_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+"""An absolute URL or a protocol-relative one: not a file of the site."""
+
 # Folders where books usually keep their site, in the order they are tried after the root.
 _USUAL_FOLDERS = ("docs", "content", "site", "book", "src", "website", "doc")
 _SKIPPED = frozenset({"node_modules", "i18n", "tests", "test", "vendor", "build", "dist"})
@@ -236,7 +239,7 @@ def _settings_from_local_scripts(page: IndexHtml, root: Path) -> dict[str, JsVal
 
 def _local_script(root: Path, src: str) -> Path | None:
     """The file of a script the page loads from the site itself, or None."""
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", src):
+    if EXTERNAL_URL.match(src):
         return None
     path = (root / src.split("?")[0].lstrip("/")).resolve()
     if not path.is_relative_to(root.resolve()) or not path.is_file():
@@ -258,7 +261,7 @@ def _content_root(root: Path, base_path: str, notes: list[str]) -> Path | None:
     """The folder docsify fetches pages from: `basePath` when it names one inside the site."""
     if not base_path.strip("/. "):
         return None
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", base_path):
+    if EXTERNAL_URL.match(base_path):
         notes.append(f"basePath {base_path!r} is another server: kb checks the local pages")
         return None
     folder = (root / base_path.strip("/")).resolve()

@@ -12,7 +12,7 @@ from toolkit.findings import Finding, Fix, Severity, clip, quoted
 from toolkit.rules.base import Page, Rule
 from toolkit.rules.linkroutes import RoutedLink, routed_links
 from toolkit.rules.links import STRAY, stray_character
-from toolkit.site import Site
+from toolkit.site import Site, ascii_lower
 
 ANCHOR_NOT_FOUND = Rule(
     "ANC001",
@@ -107,9 +107,6 @@ def _not_found(
     )
 
 
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
 def _anchor_fix(page: Page, target: str, start: int, anchor: str, new: str) -> Fix | None:
     """Replace the anchor inside the written target, if it is written there as such."""
     if start < 0:
@@ -118,10 +115,10 @@ def _anchor_fix(page: Page, target: str, start: int, anchor: str, new: str) -> F
         return None
     # docsify lower-cases a Markdown link's id (ASCII only, so offsets stay put): search the
     # target as it compared it.
-    compared = target.translate(_ASCII_LOWER)
+    compared = ascii_lower(target)
     for written in (anchor, quote(anchor, safe="")):
         # The anchor is the last part of the target: `/a.md?id=x` or `/a#x`.
-        at = compared.rfind(written.translate(_ASCII_LOWER))
+        at = compared.rfind(ascii_lower(written))
         if at >= 0:
             return Fix(start + at, start + at + len(written), new)
     return None

@@ -121,7 +121,7 @@ def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
             )
         yield from _check_target(page, site, each, path)
         if each.profile == "docsify":
-            yield from _check_relative(page, each, site)
+            yield from _check_relative(page, each)
 
 
 def stray_character(link: Link) -> str | None:
@@ -228,7 +228,7 @@ def _check_target(page: Page, site: Site, routed: RoutedLink, path: str) -> Iter
     yield page.finding(LINK_TARGET_MISSING, link.line, link.column, message)
 
 
-def _check_relative(page: Page, routed: RoutedLink, site: Site) -> Iterator[Finding]:
+def _check_relative(page: Page, routed: RoutedLink) -> Iterator[Finding]:
     """A relative page link means one file to docsify and another to GitHub."""
     link = routed.link
     bare = routed.route.bare

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from toolkit.config import Config
 from toolkit.docsify_katex import INLINE_PLACEHOLDER
-from toolkit.document import Position
+from toolkit.document import DOLLAR, Position
 from toolkit.findings import Finding, Severity
 from toolkit.rules.base import Page, Rule
 from toolkit.site import Site
@@ -41,7 +41,6 @@ RULES = (
 )
 SHOWN_AS_TEXT, SIDEBAR_HEADING, TEX_OUTSIDE_MATH, COMMAND_IN_TEXT = RULES
 _COMMAND = re.compile(r"\\[A-Za-z]+")
-_DOLLAR = re.compile(r"(?<!\\)\$")
 
 
 def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
@@ -86,6 +85,8 @@ def _check_raw_tex(page: Page) -> Iterator[Finding]:
     for position in doc.raw_tex:
         if first_lost is None or (position.line, position.column) < first_lost:
             by_line.setdefault(position.line, []).append(position)
+    if not by_line:
+        return
     lines = doc.lines
     # One finding a line: `\frac{\partial L}{\partial \theta}` written without `$` is one
     # formula the reader sees as TeX, not four.
@@ -97,7 +98,7 @@ def _check_raw_tex(page: Page) -> Iterator[Finding]:
         what = f"`{command}`{more} is outside every formula: the reader sees it as text"
         if line in stray_lines:
             continue  # the unclosed `$` there is MTH014's finding: the one cause
-        dangling = doc.math == "docsify-katex" and len(_DOLLAR.findall(lines[line - 1])) % 2
+        dangling = doc.math == "docsify-katex" and len(DOLLAR.findall(lines[line - 1])) % 2
         if dangling:
             # An odd `$` on the line: docsify-katex paired it with one elsewhere on the page
             # and left this TeX out, a formula the writer meant.
