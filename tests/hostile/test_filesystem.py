@@ -119,13 +119,13 @@ def test_fix_writes_through_a_temporary_file_and_keeps_the_mode(
     page.chmod(0o751)
     inode = page.stat().st_ino
     renames: list[tuple[str, str]] = []
-    replace = os.replace
+    replace = fileio._replace
 
     def spy(src: str, dst: str | Path) -> None:
         renames.append((str(src), str(dst)))
         replace(src, dst)
 
-    monkeypatch.setattr(fileio.os, "replace", spy)
+    monkeypatch.setattr(fileio, "_replace", spy)
     assert kb("lint", "--fix", "content/page.md").status == 1
     ((src, dst),) = [(s, d) for s, d in renames if Path(d).parent == page.resolve().parent]
     assert Path(dst) == page.resolve()
@@ -147,7 +147,7 @@ def test_a_failed_write_leaves_the_file_and_no_temporary(
     def full(*args: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(fileio.os, fault, full)
+    monkeypatch.setattr(fileio, f"_{fault}", full)
     run = kb("lint", "--fix", "content/page.md")
     assert run.status == 2
     assert run.err == "kb: error: content/page.md: cannot write: No space left on device\n"

@@ -106,13 +106,13 @@ def test_memory_and_mirrors_are_renamed_into_place_and_keep_their_mode(
     page = book / ATTENTION
     page.write_text(page.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
     renames: list[tuple[Path, Path]] = []
-    replace = os.replace
+    replace = fileio._replace
 
     def spy(src: str, dst: str | Path) -> None:
         renames.append((Path(src), Path(dst)))
         replace(src, dst)
 
-    monkeypatch.setattr(fileio.os, "replace", spy)
+    monkeypatch.setattr(fileio, "_replace", spy)
     before = tree(book / "i18n")
     assert _kb(capsys, "translate", "--no-progress")[0] == 0
     after = tree(book / "i18n")
