@@ -48,6 +48,7 @@ def _finish(process: subprocess.Popen[str]) -> tuple[int, str]:
     return process.returncode, err
 
 
+@pytest.mark.slow
 def test_two_concurrent_runs_serialise_on_the_memory(tmp_path: Path, slow: FakeLibre) -> None:
     fast = FakeLibre().start()
     sequential = make_project(tmp_path / "sequential")
@@ -157,6 +158,7 @@ def test_translate_refuses_a_symlink_out_of_the_repository(
     assert tree(outside) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "make", "error"),
     [

@@ -146,6 +146,7 @@ def test_check_names_the_memory_entry_to_edit(project: Path, kb: Kb, fake: FakeL
     assert "1 style findings" in err
 
 
+@pytest.mark.slow
 def test_the_english_edition_keeps_its_style_sheet() -> None:
     """CI: 0 full-width punctuation, 0 leftover glosses, 0 forbidden terms in i18n/en."""
     sheet = load_style_sheet(REPO / "i18n" / STYLE_SHEET)
