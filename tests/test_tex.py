@@ -222,6 +222,7 @@ PIECES = [
 ]
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join), st.booleans())
 def test_any_string_gives_problems_inside_it(tex: str, display: bool) -> None:

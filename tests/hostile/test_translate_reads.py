@@ -22,6 +22,7 @@ def _deep_page(levels: int) -> str:
     return "# 深\n\n这是第一段。\n\n" + items + "\n这是最后一段。\n"
 
 
+@pytest.mark.slow
 def test_translate_names_lines_nested_too_deep_and_copies_them(project: Path, kb: Kb) -> None:
     source = _deep_page(30)
     (project / "content" / "deep.md").write_text(source, encoding="utf-8")

@@ -33,6 +33,7 @@ def _segment_texts(project: Path, rel: str) -> list[str]:
     return [page.page.segments[i].text for i in needed(page, True)]
 
 
+@pytest.mark.slow
 def test_full_run_writes_mirrors_and_a_fuzzy_memory(project: Path, kb: Kb, fake: FakeLibre) -> None:
     status, out, err = _translate(kb)
     assert status == 0, err
@@ -61,6 +62,7 @@ def test_full_run_writes_mirrors_and_a_fuzzy_memory(project: Path, kb: Kb, fake:
     assert not (project / "i18n" / "en" / "images").exists()
 
 
+@pytest.mark.slow
 def test_second_run_sends_nothing(project: Path, kb: Kb, fake: FakeLibre) -> None:
     assert _translate(kb)[0] == 0
     before = tree(project / "i18n")
@@ -72,6 +74,7 @@ def test_second_run_sends_nothing(project: Path, kb: Kb, fake: FakeLibre) -> Non
     assert tree(project / "i18n") == before
 
 
+@pytest.mark.slow
 def test_editing_one_paragraph_sends_exactly_its_segments(
     project: Path, kb: Kb, fake: FakeLibre
 ) -> None:
@@ -100,6 +103,7 @@ def test_offline_lists_what_the_memory_lacks(project: Path, kb: Kb, fake: FakeLi
     assert not (project / "i18n" / "en").exists()
 
 
+@pytest.mark.slow
 def test_reviewed_entries_win_over_the_machine(project: Path, kb: Kb, fake: FakeLibre) -> None:
     assert _translate(kb)[0] == 0
     path = project / "i18n" / "po" / "en" / "基础" / "attention.po"

@@ -125,6 +125,7 @@ def test_a_bad_style_sheet_names_file_and_line(tmp_path: Path, text: str, messag
         _sheet(tmp_path, text)
 
 
+@pytest.mark.slow
 def test_check_names_the_memory_entry_to_edit(project: Path, kb: Kb, fake: FakeLibre) -> None:
     assert kb("translate", "--lang", "en")[0] == 0
     (project / "i18n" / STYLE_SHEET).write_text(SHEET, encoding="utf-8")

@@ -113,6 +113,7 @@ def test_check_names_an_unvouched_character_with_page_and_line(project: Path, kb
     assert "猫.md:5: zh-Hant: 只" not in out
 
 
+@pytest.mark.slow
 def test_a_forced_phrase_fixes_the_character(project: Path, kb: Kb) -> None:
     (project / "i18n" / "zh-Hant.toml").write_text(
         TABLE + '[phrases]\n"一只猫" = "一只貓"\n', encoding="utf-8"
