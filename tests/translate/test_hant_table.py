@@ -54,6 +54,7 @@ def test_bad_tables_name_file_and_line(tmp_path: Path, toml: str, message: str) 
         load_hant_table(path, "i18n/zh-Hant.toml")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text", ["更复杂的调度", "压缩进显存里", "花在线性层上", "用户只看最近的回复", "数据里加入噪声"]
 )
@@ -65,6 +66,7 @@ def test_replay_predicts_what_opencc_writes(text: str) -> None:
     assert tracer.trace(text).output == converter.opencc(text)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("simplified", "taiwan"),
     [
@@ -91,6 +93,7 @@ TABLE = """\
 """
 
 
+@pytest.mark.slow
 def test_check_names_an_unvouched_character_with_page_and_line(project: Path, kb: Kb) -> None:
     (project / "i18n" / "zh-Hant.toml").write_text(TABLE, encoding="utf-8")
     page = project / "content" / "基础" / "猫.md"
@@ -110,6 +113,7 @@ def test_check_names_an_unvouched_character_with_page_and_line(project: Path, kb
     assert "猫.md:5: zh-Hant: 只" not in out
 
 
+@pytest.mark.slow
 def test_a_forced_phrase_fixes_the_character(project: Path, kb: Kb) -> None:
     (project / "i18n" / "zh-Hant.toml").write_text(
         TABLE + '[phrases]\n"一只猫" = "一只貓"\n', encoding="utf-8"

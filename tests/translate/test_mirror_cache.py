@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.translate.conftest import Kb
 
 
@@ -41,6 +43,7 @@ def test_check_sees_an_edited_memory_entry(project: Path, kb: Kb) -> None:
     assert status == 1 and "i18n/en/基础/attention.md: stale" in out
 
 
+@pytest.mark.slow
 def test_a_broken_or_missing_cache_changes_nothing(project: Path, kb: Kb) -> None:
     assert kb("translate", "--lang", "zh-Hant")[0] == 0
     mirror = project / "i18n" / "zh-Hant" / "基础" / "attention.md"
