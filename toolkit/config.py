@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -311,8 +311,3 @@ def _strings(value: object, key: str, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise KbError(f"{where}: {key!r} must be a list of strings")
     return tuple(value)
-
-
-def config_keys() -> list[str]:
-    """The dataclass fields, for documentation and tests."""
-    return [f.name for f in fields(Config)]

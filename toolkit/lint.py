@@ -67,7 +67,7 @@ def lint(paths: Sequence[Path], config: Config, options: Options) -> Result:
     result = Result()
     files = _expand(paths, config, result)
     sites = _Sites(config, options.use_cache)
-    loaded = [item for item in (_load(p, sites, config, result) for p in files) if item]
+    loaded = [item for item in (_load(p, sites, result) for p in files) if item]
     loaded += _dependents(loaded, sites, config, result)
     if options.fix:
         loaded = _apply_fixes(loaded, sites, config, options, result)
@@ -167,7 +167,7 @@ def _dependents(
         if len(rels) >= len(site.pages()):
             continue
         for rel in site.dependents(rels | site.deleted_pages()):
-            found = _load(site.root / rel, sites, config, result)
+            found = _load(site.root / rel, sites, result)
             if found is not None:
                 extra.append(found)
     return extra
@@ -208,7 +208,7 @@ def _symlink_out(path: Path, config: Config, result: Result) -> bool:
     return True
 
 
-def _load(path: Path, sites: _Sites, config: Config, result: Result) -> _Loaded | None:
+def _load(path: Path, sites: _Sites, result: Result) -> _Loaded | None:
     display = display_path(path)
     try:
         if path.is_dir():
@@ -289,7 +289,7 @@ def _apply_fixes(
         if not _write_fixed(item, encode(item.source, new_text), config, result):
             continue
         result.fixed[item.page.display] = result.fixed.get(item.page.display, 0) + applied
-        again = _load(item.path, sites, config, result)
+        again = _load(item.path, sites, result)
         if again is None:
             continue
         items[index] = again
@@ -358,7 +358,7 @@ def _relink(
         result.fixed[display] = result.fixed.get(display, 0) + count
     for index, item in enumerate(items):
         if item.path.resolve() in touched:
-            items[index] = _load(item.path, sites, config, result) or item
+            items[index] = _load(item.path, sites, result) or item
 
 
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int]:

@@ -37,8 +37,6 @@ class Route:
     None for a same-page anchor or an external link."""
     anchor: str | None
     external: bool = False
-    folder_route: bool = False
-    """The link named a folder with a trailing `/` (docsify serves its README.md)."""
     bare: str = ""
     """The path part as written, percent-decoded, without query or fragment."""
     above_root: bool = False
@@ -156,7 +154,7 @@ def docsify_route(
     file = router.file_of(route)
     if ":" in file or "//" in file:
         return Route(None, None, external=True)  # an alias to another server
-    return _clamped(file.lstrip("/"), anchor, folder_route=route.endswith("/"), bare=path)
+    return _clamped(file.lstrip("/"), anchor, bare=path)
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -198,7 +196,7 @@ def _document_route(target: str, page: str, router: Router) -> Route:
         return Route(None, anchor)
     if router.history and not path.startswith("/"):
         path = posixpath.join("/" + posixpath.dirname(page), path)
-    return _clamped(path.lstrip("/"), anchor, folder_route=path.endswith("/"), bare=path)
+    return _clamped(path.lstrip("/"), anchor, bare=path)
 
 
 def _matches(pattern: str, target: str) -> bool:
@@ -219,10 +217,10 @@ def github_route(target: str, page: str) -> Route:
     if path.startswith("/"):
         return Route(None, None, external=True)  # repository-absolute: outside what we can see
     joined = posixpath.join(posixpath.dirname(page), path)
-    return Route(_normalise(joined), fragment or None, folder_route=path.endswith("/"), bare=path)
+    return Route(_normalise(joined), fragment or None, bare=path)
 
 
-def _clamped(path: str, anchor: str | None, *, folder_route: bool = False, bare: str) -> Route:
+def _clamped(path: str, anchor: str | None, *, bare: str) -> Route:
     """A route whose `..` stop at the site root, as URLs do at a server's root."""
     normal = _normalise(path)
     parts = normal.split("/")
@@ -230,7 +228,7 @@ def _clamped(path: str, anchor: str | None, *, folder_route: bool = False, bare:
     while climbed < len(parts) and parts[climbed] == "..":
         climbed += 1
     kept = "/".join(parts[climbed:])
-    return Route(kept, anchor, folder_route=folder_route, bare=bare, above_root=climbed > 0)
+    return Route(kept, anchor, bare=bare, above_root=climbed > 0)
 
 
 def _normalise(path: str) -> str:
@@ -387,13 +385,6 @@ class Site:
                     if entry.is_symlink():
                         self._symlinks.add(rel)
                     self._by_casefold.setdefault(rel.casefold(), rel)
-
-    def relative(self, path: Path) -> str | None:
-        """Site-relative POSIX path of a file, or None when it is outside the site."""
-        try:
-            return safe_resolve(path).relative_to(self.root).as_posix()
-        except ValueError:
-            return None
 
     def exists(self, rel: str) -> bool:
         return rel in self.files or rel in self.folders or rel == ""
