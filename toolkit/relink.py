@@ -11,9 +11,10 @@ from urllib.parse import quote, unquote
 from toolkit.document import Document, parse
 from toolkit.errors import KbError
 from toolkit.fileio import inside, read_file, write_atomic
+from toolkit.routes import Router
 from toolkit.rules.base import Page
 from toolkit.rules.linkroutes import routed_links
-from toolkit.site import Router, Site
+from toolkit.site import Site
 from toolkit.slug import docsify_ids, github_ids
 from toolkit.source import decode, encode
 

@@ -9,10 +9,11 @@ from urllib.parse import quote
 
 from toolkit.config import Config
 from toolkit.findings import Finding, Fix, Severity, clip, quoted
+from toolkit.routes import ascii_lower
 from toolkit.rules.base import Page, Rule
 from toolkit.rules.linkroutes import RoutedLink, routed_links
 from toolkit.rules.links import STRAY, stray_character
-from toolkit.site import Site, ascii_lower
+from toolkit.site import Site
 
 ANCHOR_NOT_FOUND = Rule(
     "ANC001",

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from toolkit.document import Link
+from toolkit.routes import DOCSIFY_DEFAULTS, Route, Router, docsify_route, github_route
 from toolkit.rules.base import Page
-from toolkit.site import DOCSIFY_DEFAULTS, Route, Router, docsify_route, github_route
 
 # docsify link options live in the title: `[x](a.md ':ignore')`.
 _IGNORE_OPTION = re.compile(r"(?:^|\s):ignore\b")

@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from toolkit.config import Config
 from toolkit.document import Link
 from toolkit.findings import Finding, Fix, Severity, clip, quoted
+from toolkit.routes import github_route
 from toolkit.rules.base import Page, Rule
 from toolkit.rules.linkroutes import RoutedLink, routed_links
-from toolkit.site import Site, github_route
+from toolkit.site import Site
 
 LINK_TARGET_MISSING = Rule(
     "LNK001", "link-target-missing", "A link names a page, folder or image that does not exist."
