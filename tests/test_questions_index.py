@@ -11,7 +11,7 @@ import pytest
 from toolkit.cli import main
 from toolkit.document import read_document
 from toolkit.question_headings import question_key
-from toolkit.questions_index import FORMATS
+from toolkit.questions_command import FORMATS
 from toolkit.routes import docsify_route
 from toolkit.slug import docsify_ids
 
