@@ -61,6 +61,15 @@ def test_code_has_a_failing_fixture(code: str) -> None:
     assert any(p.name.startswith(code) for p in family.iterdir()), f"no fixture for {code}"
 
 
+def test_a_code_prefix_belongs_to_one_family() -> None:
+    # The registry is the only map from code to family: a prefix never spans two docs pages.
+    families: dict[str, set[str]] = {}
+    for code, rule in ALL_RULES.items():
+        families.setdefault(code[:3], set()).add(family_of(rule))
+    assert all(len(names) == 1 for names in families.values()), families
+    assert families["MTH"] == {"formulas"} and families["SUP"] == {"suppress"}
+
+
 def test_names_are_unique() -> None:
     names = [rule.name for rule in ALL_RULES.values()]
     assert len(names) == len(set(names))

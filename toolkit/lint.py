@@ -16,12 +16,16 @@ from toolkit.fileio import display_path, inside, read_file_stat, safe_resolve, w
 from toolkit.findings import Finding, Fix
 from toolkit.markdown import too_deep
 from toolkit.relink import moved_ids, rewrite_links
-from toolkit.rules import FAMILIES, RULES_BY_CODE
-from toolkit.rules.base import Page, Rule
+from toolkit.rules import FAMILIES
+from toolkit.rules.base import Page, Rule, RuleSet
 from toolkit.site import Site, default_cache_path, iter_markdown, scan_site
 from toolkit.source import SourceText, decode, encode
 
-ALL_RULES: dict[str, Rule] = {**RULES_BY_CODE, **{r.code: r for r in suppress.RULES}}
+RULE_SETS: tuple[RuleSet, ...] = (*FAMILIES, suppress)
+"""Every code kb reports: the rule families, then the suppression comments' own."""
+ALL_RULES: dict[str, Rule] = {r.code: r for s in RULE_SETS for r in s.RULES}
+FAMILY_OF: dict[str, str] = {r.code: s.NAME for s in RULE_SETS for r in s.RULES}
+"""The family a code belongs to, named as its docs page and fixture folder are."""
 
 
 @dataclass(frozen=True, slots=True)

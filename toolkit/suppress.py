@@ -22,6 +22,7 @@ UNUSED_SUPPRESSION = Rule(
     "A `kb-disable` comment suppresses nothing: remove it.",
     severity=Severity.WARNING,
 )
+NAME = "suppress"
 RULES = (UNKNOWN_CODE, UNUSED_SUPPRESSION)
 
 _PRAGMA = re.compile(r"^kb-(disable-next-line|disable-line|disable|enable)\b(.*)$", re.S)

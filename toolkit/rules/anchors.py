@@ -33,6 +33,7 @@ ANCHOR_TO_MATH_HEADING = Rule(
     "A link points at a heading containing math, whose id leaves the math out.",
     severity=Severity.WARNING,
 )
+NAME = "anchors"
 RULES = (ANCHOR_NOT_FOUND, ANCHOR_TO_REPEATED_HEADING, ANCHOR_TO_MATH_HEADING)
 
 

@@ -44,10 +44,17 @@ class Page:
         return Finding(self.display, line, column, rule.code, visible(message), rule.severity, fix)
 
 
-class RuleFamily(Protocol):
-    """A module with a RULES tuple and a pure `check` function."""
+class RuleSet(Protocol):
+    """A module with a NAME (its docs page and fixture folder) and a RULES tuple."""
+
+    @property
+    def NAME(self) -> str: ...  # noqa: N802 (a module constant)
 
     @property
     def RULES(self) -> tuple[Rule, ...]: ...  # noqa: N802 (a module constant)
+
+
+class RuleFamily(RuleSet, Protocol):
+    """A rule set with a pure `check` function."""
 
     def check(self, page: Page, site: Site, config: Config) -> Iterator[Finding]: ...

@@ -15,6 +15,7 @@ from toolkit.site import Site
 if TYPE_CHECKING:
     from toolkit.tex import TexProblem
 
+NAME = "formulas"
 RULES = (
     Rule("MTH001", "unbalanced-braces", "A `{` is never closed, or a `}` has no `{`."),
     Rule(

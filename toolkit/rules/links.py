@@ -65,6 +65,7 @@ EXTERNAL_LINK_BROKEN = Rule(
     "external-link-broken",
     "An http(s) link does not answer with success (checked only with `--external`).",
 )
+NAME = "links"
 RULES = (
     LINK_TARGET_MISSING,
     FOLDER_WITHOUT_SLASH,
