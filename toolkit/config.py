@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from toolkit.errors import KbError
+from toolkit.fileio import safe_resolve
 from toolkit.site_info import MATH_PLUGINS, MathPlugin, SiteInfo, discover_root, read_site
 
 PROFILES = ("docsify", "github")
@@ -19,6 +22,11 @@ DEFAULT_LANGUAGES = ("en", "zh-Hant")
 HANT_OPENCC = {"zh-HK": "s2hk"}
 """OpenCC configuration of each regional variant (zh-Hant takes `opencc-config`)."""
 MIRRORS = ("i18n", "site")
+
+
+def matches_any(rel: str, globs: Iterable[str]) -> bool:
+    """A POSIX path matches one of the globs (fnmatch: `*` crosses `/`)."""
+    return any(fnmatch.fnmatch(rel, glob) for glob in globs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +114,28 @@ class Config:
         if self.translate.mirrors == "site":
             return self.site_root / lang
         return self.project_root / self.translate.i18n / lang
+
+    def project_path(self, path: Path) -> str:
+        """`path` as the `exclude` and `per-file-ignores` globs see it: POSIX, relative to the
+        project root after symlinks are resolved (as given when outside the project)."""
+        try:
+            return safe_resolve(path).relative_to(self.project_root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def is_excluded(self, path: Path) -> bool:
+        """The file matches an `exclude` glob: it is never linted nor indexed."""
+        return bool(self.exclude) and matches_any(self.project_path(path), self.exclude)
+
+    def ignored_codes(self, path: Path) -> tuple[str, ...]:
+        """The code prefixes `per-file-ignores` turns off in this file."""
+        rel = self.project_path(path)
+        return tuple(
+            code
+            for glob, codes in self.per_file_ignores.items()
+            if fnmatch.fnmatch(rel, glob)
+            for code in codes
+        )
 
     def opencc_config(self, lang: str) -> str:
         """The OpenCC configuration that writes edition `lang` (a Chinese one)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -190,16 +189,7 @@ def _expand(paths: Sequence[Path], config: Config, result: Result) -> list[Path]
         if path.is_dir():
             walked = [f for f in walked if not _symlink_out(f, config, result)]
         files.extend(walked)
-    root = config.project_root.resolve()
-    kept = []
-    for file in dict.fromkeys(files):
-        try:
-            rel = safe_resolve(file).relative_to(root).as_posix()
-        except ValueError:
-            rel = file.as_posix()
-        if not any(fnmatch.fnmatch(rel, glob) for glob in config.exclude):
-            kept.append(file)
-    return kept
+    return [file for file in dict.fromkeys(files) if not config.is_excluded(file)]
 
 
 def _symlink_out(path: Path, config: Config, result: Result) -> bool:
@@ -242,7 +232,7 @@ def _check_page(
         findings.extend(family.check(item.page, item.site, config))
     findings = _one_per_answer_link(findings)
     findings = suppress.apply_suppressions(item.page, findings, ALL_RULES)
-    ignored = _per_file_ignores(item.path, config)
+    ignored = config.ignored_codes(item.path)
     return [f for f in findings if selected(f.code, options.select, options.ignore + ignored)]
 
 
@@ -261,18 +251,6 @@ def _one_per_answer_link(findings: list[Finding]) -> list[Finding]:
         for f in findings
         if not (f.code in ("ANC001", "LNK001") and (f.line, f.column) in answered)
     ]
-
-
-def _per_file_ignores(path: Path, config: Config) -> tuple[str, ...]:
-    try:
-        rel = safe_resolve(path).relative_to(config.project_root.resolve()).as_posix()
-    except ValueError:
-        rel = path.as_posix()
-    codes: list[str] = []
-    for glob, ignored in config.per_file_ignores.items():
-        if fnmatch.fnmatch(rel, glob):
-            codes.extend(ignored)
-    return tuple(codes)
 
 
 def _apply_fixes(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.config import Config
+from toolkit.config import Config, matches_any
 from toolkit.document import Document, parse
 from toolkit.errors import KbError
 from toolkit.fileio import display_path, read_file, safe_resolve
@@ -94,18 +93,12 @@ def _questions_of(
 
 def is_question_page(rel: str, config: Config) -> bool:
     """The page is a question-list page (`question-pages` globs, relative to the site root)."""
-    return any(fnmatch.fnmatch(rel, glob) for glob in config.question_pages)
+    return matches_any(rel, config.question_pages)
 
 
 def is_excluded(site: Site, rel: str, config: Config) -> bool:
     """The page matches an `exclude` glob of the settings."""
-    if not config.exclude:
-        return False
-    try:
-        project_rel = (site.root / rel).relative_to(config.project_root.resolve()).as_posix()
-    except ValueError:
-        project_rel = rel
-    return any(fnmatch.fnmatch(project_rel, glob) for glob in config.exclude)
+    return config.is_excluded(site.root / rel)
 
 
 def book_questions(
