@@ -10,6 +10,7 @@ from pathlib import Path
 from toolkit import suppress
 from toolkit.config import Config
 from toolkit.document import parse
+from toolkit.edits import splice
 from toolkit.errors import KbError
 from toolkit.fileio import display_path, inside, read_file_stat, safe_resolve, write_atomic
 from toolkit.findings import Finding, Fix
@@ -350,11 +351,4 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int]:
         if chosen and fix.start < chosen[-1].end:
             continue
         chosen.append(fix)
-    pieces: list[str] = []
-    at = 0
-    for fix in chosen:
-        pieces.append(text[at : fix.start])
-        pieces.append(fix.replacement)
-        at = fix.end
-    pieces.append(text[at:])
-    return "".join(pieces), len(chosen)
+    return splice(text, [(f.start, f.end, f.replacement) for f in chosen]), len(chosen)

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from toolkit.document import Document, parse
+from toolkit.edits import Edit, splice
 from toolkit.errors import KbError
 from toolkit.fileio import inside, read_file, write_atomic
+from toolkit.link_targets import anchor_edit_in
 from toolkit.routes import Router
 from toolkit.rules.base import Page
 from toolkit.rules.linkroutes import routed_links
 from toolkit.site import Site
 from toolkit.slug import docsify_ids, github_ids
 from toolkit.source import decode, encode
-
-# What a bare anchor may not hold inside a link target (the link rules' LNK004).
-_MUST_ENCODE = re.compile(r"[\s<>\"{}|\\^`()]|%(?![0-9A-Fa-f]{2})")
 
 Moves = Mapping[str, Mapping[str, str]]
 """Per profile (`docsify`, `github`): old heading id to new heading id."""
@@ -86,7 +84,7 @@ def rewrite_links(site: Site, target: str, moves: Moves, profiles: tuple[str, ..
         if source.newline is None:
             done.errors.append(f"{rel}: mixes line-end styles; links to moved ids not rewritten")
             continue
-        text = _splice(doc.text, edits)
+        text = splice(doc.text, edits)
         new_data = encode(source, text)
         try:
             write_atomic(real, new_data)
@@ -98,8 +96,8 @@ def rewrite_links(site: Site, target: str, moves: Moves, profiles: tuple[str, ..
     return done
 
 
-def _edits(page: Page, target: str, moves: Moves, router: Router) -> list[tuple[int, int, str]]:
-    edits: dict[int, tuple[int, int, str]] = {}
+def _edits(page: Page, target: str, moves: Moves, router: Router) -> list[Edit]:
+    edits: dict[int, Edit] = {}
     for routed in routed_links(page, router):
         link = routed.link
         anchor = routed.route.anchor
@@ -109,40 +107,7 @@ def _edits(page: Page, target: str, moves: Moves, router: Router) -> list[tuple[
         new = moves.get(routed.profile, {}).get(anchor)
         if new is None or link.target_start in edits:
             continue
-        edit = _anchor_edit(page.doc.text, link.target, link.target_start, anchor, new)
+        edit = anchor_edit_in(page.doc.text, link.target, link.target_start, anchor, new)
         if edit is not None:
             edits[link.target_start] = edit
     return sorted(edits.values())
-
-
-def _anchor_edit(
-    text: str, written_target: str, start: int, anchor: str, new: str
-) -> tuple[int, int, str] | None:
-    """Replace the last occurrence of the anchor, as it is written, inside the link target."""
-    if text[start : start + len(written_target)] != written_target:
-        return None
-    for written, encoded in (
-        (anchor, False),
-        (quote(anchor, safe=""), True),
-        (quote(anchor), True),
-    ):
-        at = written_target.rfind(written)
-        if at < 0 or not written:
-            continue
-        if encoded:
-            replacement = quote(new, safe="")
-        else:
-            replacement = _MUST_ENCODE.sub(lambda m: quote(m.group(), safe=""), new)
-        return (start + at, start + at + len(written), replacement)
-    return None
-
-
-def _splice(text: str, edits: list[tuple[int, int, str]]) -> str:
-    pieces: list[str] = []
-    at = 0
-    for begin, end, replacement in edits:
-        pieces.append(text[at:begin])
-        pieces.append(replacement)
-        at = end
-    pieces.append(text[at:])
-    return "".join(pieces)
