@@ -8,20 +8,25 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from toolkit.errors import KbError
 from toolkit.fileio import safe_resolve
 from toolkit.site_info import MATH_PLUGINS, MathPlugin, SiteInfo, discover_root, read_site
+from toolkit.translate import Backend
 
-PROFILES = ("docsify", "github")
-FAIL_ON = ("error", "warning")
-LANGUAGES = ("en", "zh-Hant", "zh-HK")
+Profile = Literal["docsify", "github"]
+PROFILES: tuple[Profile, ...] = get_args(Profile)
+FailOn = Literal["error", "warning"]
+FAIL_ON: tuple[FailOn, ...] = get_args(FailOn)
+Language = Literal["en", "zh-Hant", "zh-HK"]
 """Editions `kb translate` can write: English, and Traditional Chinese through OpenCC."""
-DEFAULT_LANGUAGES = ("en", "zh-Hant")
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+DEFAULT_LANGUAGES: tuple[Language, ...] = ("en", "zh-Hant")
 HANT_OPENCC = {"zh-HK": "s2hk"}
 """OpenCC configuration of each regional variant (zh-Hant takes `opencc-config`)."""
-MIRRORS = ("i18n", "site")
+Mirrors = Literal["i18n", "site"]
+MIRRORS: tuple[Mirrors, ...] = get_args(Mirrors)
 
 
 def matches_any(rel: str, globs: Iterable[str]) -> bool:
@@ -34,11 +39,11 @@ class TranslateConfig:
     """`[tool.kb.translate]`: settings of `kb translate` (API keys only ever come from the
     environment: `api-key-env` names the variable)."""
 
-    languages: tuple[str, ...] = DEFAULT_LANGUAGES
-    mirrors: str = "i18n"
+    languages: tuple[Language, ...] = DEFAULT_LANGUAGES
+    mirrors: Mirrors = "i18n"
     """Where edition <lang> lives: `i18n` (`<i18n>/<lang>/`, each served as a site of its own)
     or `site` (`<site root>/<lang>/`, the way docsify sites publish languages)."""
-    backend: str = "google"
+    backend: Backend = "google"
     url: str | None = None
     """Server URL for the `libre` backend (KB_TRANSLATE_URL overrides it)."""
     api_key_env: str | None = None
@@ -65,7 +70,7 @@ class Config:
     None: discovered (the folder whose index.html sets up docsify)."""
     config_file: Path | None = None
     """The file the settings came from (named in messages), if any."""
-    profiles: tuple[str, ...] = ("docsify",)
+    profiles: tuple[Profile, ...] = ("docsify",)
     """Which renderers' rules links must satisfy: `docsify`, `github`."""
     docsify_version_setting: int | None = None
     """`docsify-version`; None: read from the docsify script the site's index.html loads."""
@@ -80,7 +85,7 @@ class Config:
     """Glob (relative to the project root) to code prefixes ignored in matching files."""
     exclude: tuple[str, ...] = ()
     """Globs (relative to the project root) of files never linted."""
-    fail_on: str = "error"
+    fail_on: FailOn = "error"
     """The lowest severity that makes `kb lint` exit 1: `error` (default) or `warning`."""
     question_pages: tuple[str, ...] = ()
     """Globs (relative to the site root) of question-list pages."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from toolkit import suppress
-from toolkit.config import Config
+from toolkit.config import Config, Profile
 from toolkit.document import parse
 from toolkit.edits import splice
 from toolkit.errors import KbError
@@ -102,7 +102,7 @@ class _Sites:
         self.use_cache = use_cache
         self._sites: dict[Path, Site] = {}
 
-    def for_file(self, path: Path) -> tuple[Site, str, tuple[str, ...]]:
+    def for_file(self, path: Path) -> tuple[Site, str, tuple[Profile, ...]]:
         """The site a file belongs to, its path there, and the profiles that apply."""
         resolved = safe_resolve(path)
         book = self.config.site_root.resolve()

@@ -8,7 +8,7 @@ import sys
 from itertools import chain
 from pathlib import Path
 
-from toolkit.config import load_config
+from toolkit.config import FailOn, load_config
 from toolkit.errors import KbError
 from toolkit.findings import Finding, Severity, format_findings, quoted, statistics
 from toolkit.lint import ALL_RULES, FAMILY_OF, Options, lint
@@ -74,7 +74,7 @@ def moved_ids_report(path: str, moves: list[tuple[str, str, str]]) -> str:
     return "".join(lines)
 
 
-def fails(findings: list[Finding], fail_on: str, max_warnings: int | None) -> bool:
+def fails(findings: list[Finding], fail_on: FailOn, max_warnings: int | None) -> bool:
     """Whether the findings fail the run: any error; warnings past `max_warnings` (ESLint's
     `--max-warnings`), or any warning when `fail_on` is `warning`."""
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)

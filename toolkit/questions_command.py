@@ -9,6 +9,7 @@ import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
+from typing import Literal, get_args
 
 from toolkit.config import load_config
 from toolkit.document import parse
@@ -18,7 +19,8 @@ from toolkit.questions_index import Question, book_questions, read_page
 from toolkit.site import Site, scan_site
 from toolkit.source import decode
 
-FORMATS = ("table", "json", "markdown")
+QuestionsFormat = Literal["table", "json", "markdown"]
+FORMATS: tuple[QuestionsFormat, ...] = get_args(QuestionsFormat)
 INDEX_TITLE = "面试题索引"
 
 

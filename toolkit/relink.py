@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from toolkit.config import Profile
 from toolkit.document import Document, parse
 from toolkit.edits import Edit, splice
 from toolkit.errors import KbError
@@ -55,7 +56,9 @@ def moved_ids(
     return moves
 
 
-def rewrite_links(site: Site, target: str, moves: Moves, profiles: tuple[str, ...]) -> Rewritten:
+def rewrite_links(
+    site: Site, target: str, moves: Moves, profiles: tuple[Profile, ...]
+) -> Rewritten:
     """Point every link of the site that named a moved id of page `target` at its new id.
 
     Each file is written atomically with its BOM and line ends; nothing but anchors changes.

@@ -17,7 +17,7 @@ from toolkit.fileio import read_file_stat, safe_resolve
 from toolkit.heading_index import HeadingIndex, Opened, Row, Stamp
 from toolkit.page_ids import PageIds, QuestionRef, ids_from_json, ids_to_json, page_ids, same_ids
 from toolkit.routes import DOCSIFY_DEFAULTS, Router, site_router
-from toolkit.site_info import CURRENT_KATEX, SiteInfo
+from toolkit.site_info import CURRENT_KATEX, MathPlugin, SiteInfo
 from toolkit.source import decode
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class Site:
 
     root: Path
     docsify_version: int = 4
-    math: str = "kb"
+    math: MathPlugin = "kb"
     """The math plugin whose rules find formulas on this site (see `site_info.SiteInfo.math`)."""
     katex_version: str | None = CURRENT_KATEX
     """The KaTeX release the site renders formulas with (None: not KaTeX)."""
@@ -59,7 +59,7 @@ class Site:
         root: Path,
         docsify_version: int = 4,
         *,
-        math: str = "kb",
+        math: MathPlugin = "kb",
         katex_version: str | None = CURRENT_KATEX,
         router: Router = DOCSIFY_DEFAULTS,
     ) -> Site:
@@ -354,7 +354,7 @@ def iter_markdown(paths: Iterable[Path], errors: list[str] | None = None) -> lis
     return found
 
 
-def scan_site(info: SiteInfo, root: Path | None = None, math: str | None = None) -> Site:
+def scan_site(info: SiteInfo, root: Path | None = None, math: MathPlugin | None = None) -> Site:
     """List a site described by `info` (at `root` when it is a mirror of it elsewhere)."""
     return Site.scan(
         root or info.content_root or info.root,

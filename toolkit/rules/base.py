@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from toolkit.config import Config
+from toolkit.config import Config, Profile
 from toolkit.document import Document
 from toolkit.findings import Finding, Fix, Severity, visible
 from toolkit.site import Site
@@ -34,7 +34,7 @@ class Page:
     """POSIX path relative to the root of the site the page belongs to."""
     display: str
     """The path printed in findings."""
-    profiles: tuple[str, ...]
+    profiles: tuple[Profile, ...]
     """Renderers whose link rules apply: `docsify` inside the book, `github` everywhere asked."""
 
     def finding(

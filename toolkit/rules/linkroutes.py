@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from toolkit.config import Profile
 from toolkit.document import Link
 from toolkit.routes import DOCSIFY_DEFAULTS, Route, Router, docsify_route, github_route
 from toolkit.rules.base import Page
@@ -21,7 +22,7 @@ class RoutedLink:
     """A link and the route it takes under one profile."""
 
     link: Link
-    profile: str
+    profile: Profile
     route: Route
     page: str
     """Site-relative path of the page the link is on."""
