@@ -113,7 +113,7 @@ _CODE_OF_KIND = {
 
 def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
     """Check every formula with the real KaTeX of the site's version, then the Markdown hazards."""
-    lines = page.doc.text.split("\n")
+    lines = page.doc.lines
     yield from _check_formulas(page, site, lines)
     for formula in page.doc.formulas:
         if formula.display and "\n" in formula.tex and page.doc.math == "kb":
@@ -184,10 +184,14 @@ def _one_line(message: str) -> str:
 def _doc_offset(page: Page, formula: Formula, offset: int, lines: list[str]) -> int | None:
     """Where a character of the tex sits in the file, or None if the mapping is unsure.
 
-    Line by line, because container markers (`> `, list indentation) are not part of the tex.
+    The Document's offset of the tex, when the tex stands there as one piece; else line by
+    line, because container markers (`> `, list indentation) are not part of the tex. (The end
+    of a multi-line tex is shown after the closing `$$`, where KaTeX's "EOF" is read.)
     """
     doc = page.doc
     tex = formula.tex
+    if 0 <= formula.start and offset < len(tex) and doc.text.startswith(tex, formula.start):
+        return formula.start + offset
     line = tex.count("\n", 0, offset)
     line_start = tex.rfind("\n", 0, offset) + 1
     piece = tex[line_start:].split("\n", 1)[0]
@@ -208,9 +212,10 @@ def _doc_offset(page: Page, formula: Formula, offset: int, lines: list[str]) -> 
 def _check_block_lines(page: Page, formula: Formula, lines: list[str]) -> Iterator[Finding]:
     """Blank lines and list markers inside `$$`: fine for markdown-it, not for marked."""
     tex_lines = formula.tex.split("\n")
+    at = len(tex_lines[0]) + 1
     for index, text in enumerate(tex_lines[1:-1], start=1):
         number = formula.line + index
-        source = lines[number - 1] if number <= len(lines) else text
+        line_at, at = at, at + len(text) + 1
         stripped = text.strip()
         if not stripped:
             yield page.finding(
@@ -222,7 +227,8 @@ def _check_block_lines(page: Page, formula: Formula, lines: list[str]) -> Iterat
             )
         elif _LIST_MARKER.match(stripped):
             marker = stripped.split()[0]
-            column = len(source) - len(source.lstrip()) + 1
+            found = _doc_offset(page, formula, line_at + len(text) - len(text.lstrip()), lines)
+            column = page.doc.position(found).column if found is not None else 1
             yield page.finding(
                 LIST_MARKER,
                 number,
