@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from toolkit.config import Config
-from toolkit.document import Formula, Position
+from toolkit.document import Document, Formula, ListItem, Position
 from toolkit.findings import Finding, Fix, Severity, clip
 from toolkit.rules.base import Page, Rule
 from toolkit.site import Site
@@ -190,7 +190,7 @@ def _doc_offset(page: Page, formula: Formula, offset: int, lines: list[str]) -> 
     """
     doc = page.doc
     tex = formula.tex
-    if 0 <= formula.start and offset < len(tex) and doc.text.startswith(tex, formula.start):
+    if formula.start >= 0 and offset < len(tex) and doc.text.startswith(tex, formula.start):
         return formula.start + offset
     line = tex.count("\n", 0, offset)
     line_start = tex.rfind("\n", 0, offset) + 1
@@ -271,21 +271,26 @@ def _check_stray_dollars(page: Page, lines: list[str]) -> Iterator[Finding]:
 def _unclosed_block(page: Page, stray: Position, lines: list[str], skip: set[int]) -> Finding:
     """A `$$` left as text: say which line broke the paragraph it should have closed in."""
     doc = page.doc
+    items: dict[int, ListItem] = {}
+    for listed in doc.list_items:
+        items.setdefault(listed.line, listed)
     for number in range(stray.line + 1, len(lines) + 1):
         text = lines[number - 1]
         stripped = text.strip()
         if not stripped and number == len(lines):
             break  # the empty piece after the file's last line end
-        if not stripped or _LIST_MARKER.match(stripped):
-            close = _closing(page, number, lines)
+        item = items.get(number)
+        if not stripped or item is not None:
+            close = _closing(page, number)
             if close is not None:
                 skip.update({close, close + 1})
-            rule = BLANK_LINE if not stripped else LIST_MARKER
-            what = "a blank line" if not stripped else f"`{stripped.split()[0]} ` (a list item)"
+            rule = BLANK_LINE if item is None else LIST_MARKER
+            marker = "" if item is None else _marker(doc, item, stripped)
+            what = "a blank line" if item is None else f"`{marker} ` (a list item)"
             return page.finding(
                 rule,
                 number,
-                1 if not stripped else len(text) - len(text.lstrip()) + 1,
+                1 if item is None else item.column,
                 f"{what} ends the paragraph of the `$$` formula opened on line {stray.line}; "
                 "the formula is shown as raw TeX",
             )
@@ -298,10 +303,16 @@ def _unclosed_block(page: Page, stray: Position, lines: list[str], skip: set[int
     )
 
 
-def _closing(page: Page, start: int, lines: list[str]) -> int | None:
-    """Offset of the next `$$` at or after a line (the orphaned closer of a broken formula)."""
-    for number in range(start, len(lines) + 1):
-        column = lines[number - 1].find("$$")
-        if column >= 0:
-            return page.doc.line_starts[number - 1] + column
-    return None
+def _closing(page: Page, line: int) -> int | None:
+    """Offset of the next `$$` left as text at or after a line (the orphaned closer of a broken
+    formula)."""
+    doc = page.doc
+    after = (s.offset for s in doc.stray_dollars if s.line >= line)
+    return next((at for at in after if doc.text.startswith("$$", at)), None)
+
+
+def _marker(doc: Document, item: ListItem, line: str) -> str:
+    """The list marker as written: `-`, `*`, `+`, or the number with its `.` or `)`."""
+    if item.marker_start < 0:
+        return line.split()[0]  # the Document did not find it: the line's first word
+    return doc.text[item.marker_start : item.marker_end + (1 if item.ordered else 0)]
