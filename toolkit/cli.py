@@ -197,22 +197,16 @@ def _add_lint_parser(commands: _Commands) -> None:
     )
     _add_paths(lint, "Markdown files or folders (default: the site root from [tool.kb])")
     lint.add_argument("--format", choices=FORMATS, default="text", help="output format")
-    lint.add_argument(
-        "--select",
-        action="append",
-        type=_codes,
-        default=[],
-        metavar="CODES",
-        help="report only codes starting with these prefixes (comma-separated, repeatable)",
-    )
-    lint.add_argument(
-        "--ignore",
-        action="append",
-        type=_codes,
-        default=[],
-        metavar="CODES",
-        help="do not report codes starting with these prefixes",
-    )
+    for option, summary in (
+        (
+            "--select",
+            "report only codes starting with these prefixes (comma-separated, repeatable)",
+        ),
+        ("--ignore", "do not report codes starting with these prefixes"),
+    ):
+        lint.add_argument(
+            option, action="append", type=_codes, default=[], metavar="CODES", help=summary
+        )
     lint.add_argument(
         "--fix", action="store_true", help="apply safe fixes (files written atomically)"
     )
