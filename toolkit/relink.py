@@ -20,7 +20,7 @@ from toolkit.site import Site
 from toolkit.slug import docsify_ids, github_ids
 from toolkit.source import decode, encode
 
-Moves = Mapping[str, Mapping[str, str]]
+Moves = Mapping[Profile, Mapping[str, str]]
 """Per profile (`docsify`, `github`): old heading id to new heading id."""
 
 
@@ -34,11 +34,11 @@ class Rewritten:
 
 def moved_ids(
     before: Document, after: Document, docsify_version: int = 4
-) -> dict[str, dict[str, str]]:
+) -> dict[Profile, dict[str, str]]:
     """Ids that changed, heading by heading; nothing when the heading count changed."""
     if len(before.headings) != len(after.headings):
         return {}
-    pairs = {
+    pairs: dict[Profile, tuple[list[str], list[str]]] = {
         "docsify": (
             docsify_ids([h.html for h in before.headings], docsify_version),
             docsify_ids([h.html for h in after.headings], docsify_version),
@@ -48,7 +48,7 @@ def moved_ids(
             github_ids(h.text for h in after.headings),
         ),
     }
-    moves: dict[str, dict[str, str]] = {}
+    moves: dict[Profile, dict[str, str]] = {}
     for profile, (old, new) in pairs.items():
         changed = {o: n for o, n in zip(old, new, strict=True) if o != n}
         if changed:
