@@ -11,8 +11,8 @@ import pytest
 from toolkit.cli import main
 from toolkit.document import read_document
 from toolkit.question_headings import question_key
-from toolkit.questions_index import FORMATS
-from toolkit.site import docsify_route
+from toolkit.questions_command import FORMATS
+from toolkit.routes import docsify_route
 from toolkit.slug import docsify_ids
 
 A = """# 1.Attention

@@ -11,9 +11,10 @@ from tests.translate.conftest import Kb, tree
 from tests.translate.fakelibre import FakeLibre
 from toolkit.document import read_document
 from toolkit.errors import KbError
-from toolkit.site import docsify_route
+from toolkit.link_targets import replace_anchor
+from toolkit.routes import docsify_route
 from toolkit.slug import docsify_ids
-from toolkit.translate.mirror import compare_skeletons, replace_anchor, skeleton
+from toolkit.translate.mirror import compare_skeletons, skeleton
 
 LANGS = ("en", "zh-Hant")
 
