@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 PARSERS = ("markdown-it-py", "mdit-py-plugins")
 # The tests whose outcome depends on how Markdown is parsed: every rule fixture, the Document's
 # positions and lists, heading ids, what a reader sees, link rewriting, the question index and
-# the translation segmenter/mirrors. Marker-filtered like the inner loop.
+# the translation segmenter/mirrors (slow ones too: the parser matters there as much).
 PARSER_TESTS = (
     "tests/rules",
     "tests/test_document.py",
@@ -78,7 +78,7 @@ def test_parser_tests_pass_on_the_lowest_declared_versions(tmp_path: Path) -> No
     assert installed == [Version(bounds["markdown-it-py"]), Version(bounds["mdit-py-plugins"])]
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-        + ["-m", "not slow and not browser and not node", *PARSER_TESTS],
+        + ["-m", "not browser and not node", *PARSER_TESTS],
         cwd=REPO,
         env=env,
         capture_output=True,
