@@ -17,9 +17,10 @@ from markdown_it.token import Token
 from toolkit.document import Document, parse_with_tokens
 from toolkit.errors import KbError
 from toolkit.fileio import read_file
+from toolkit.inline_render import render_marked_html
 from toolkit.markdown import markdown_parser
 from toolkit.site import DOCSIFY_DEFAULTS, Router, docsify_route
-from toolkit.slug import docsify_ids, render_marked_html
+from toolkit.slug import docsify_ids
 from toolkit.source import SourceText, decode, encode
 from toolkit.translate.code_comments import masked
 from toolkit.translate.reassemble import assemble, render_segment
