@@ -377,7 +377,7 @@ class _Collector:
         if self.doc.math == "kb":
             # (docsify-katex pairs any two `$`: a lone one is shown as it is, harmless)
             self._stray_dollars(token.content, covered, spans)
-        if self.doc.math in ("kb", "docsify-katex"):
+        if self.doc.math in ("kb", "docsify-katex") and "\\" in token.content:
             # Text tokens carry spans too (escapes, pending text): only what is not shown as
             # text (code, math, HTML, links) hides a command.
             shown_as_text = ("text", "text_special", "softbreak", "hardbreak")
@@ -451,9 +451,8 @@ class _Collector:
                 self.doc.stray_dollars.append(self.doc.position(spans.to_offset(at)))
 
     def _raw_tex(self, content: str, covered: list[tuple[int, int]], spans: InlineSpans) -> None:
-        if "\\" in content:
-            for at in _uncovered(_TEX_COMMAND, content, covered):
-                self.doc.raw_tex.append(self.doc.position(spans.to_offset(at)))
+        for at in _uncovered(_TEX_COMMAND, content, covered):
+            self.doc.raw_tex.append(self.doc.position(spans.to_offset(at)))
 
     def _html(self, html: str, offset: int) -> None:
         for begin, finish, body in html_comments(html):

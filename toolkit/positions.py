@@ -9,16 +9,29 @@ from markdown_it.token import Token
 
 
 class InlineSpans:
-    """Maps offsets in an inline token's content to offsets in the document text."""
+    """Maps offsets in an inline token's content to offsets in the document text.
 
-    def __init__(self, pieces: list[tuple[int, int]], fallback: int) -> None:
-        # pieces: (content offset where a line piece starts, document offset of that piece)
-        self.pieces = pieces
-        self.fallback = fallback
-        # Built once: rebuilding it per lookup made a 10,000-line paragraph quadratic.
-        self.starts = [p[0] for p in pieces]
+    The content's lines are located in the source on the first lookup: most inline tokens
+    (plain paragraphs, table cells) hold nothing whose position anyone asks for.
+    """
+
+    __slots__ = ("_token", "_lines", "_line_starts", "pieces", "fallback", "starts")
+
+    def __init__(self, token: Token, lines: list[str], line_starts: list[int]) -> None:
+        self._token = token
+        self._lines = lines
+        self._line_starts = line_starts
+        self.pieces: list[tuple[int, int]] | None = None
+        """(content offset where a line piece starts, document offset of that piece)."""
+        self.fallback = 0
+        self.starts: list[int] = []
 
     def to_offset(self, at: int) -> int:
+        """Document offset of content offset `at`."""
+        if self.pieces is None:
+            self.pieces, self.fallback = _pieces(self._token, self._lines, self._line_starts)
+            # Built once: rebuilding it per lookup made a 10,000-line paragraph quadratic.
+            self.starts = [p[0] for p in self.pieces]
         if not self.pieces:
             return self.fallback
         index = max(bisect.bisect_right(self.starts, at) - 1, 0)
@@ -27,9 +40,16 @@ class InlineSpans:
 
 
 def inline_offsets(token: Token, lines: list[str], line_starts: list[int]) -> InlineSpans:
-    """Locate each line of an inline token's content in the source lines it came from."""
+    """Where each line of an inline token's content sits in the source lines it came from."""
+    return InlineSpans(token, lines, line_starts)
+
+
+def _pieces(
+    token: Token, lines: list[str], line_starts: list[int]
+) -> tuple[list[tuple[int, int]], int]:
+    """Locate each line of an inline token's content; also the offset to use when none is."""
     if token.map is None:
-        return InlineSpans([], 0)
+        return [], 0
     first_line = token.map[0]
     content_lines = token.content.split("\n")
     # markdown-it-py strips Unicode spaces (U+3000…) that CommonMark keeps, which can drop a
@@ -48,7 +68,7 @@ def inline_offsets(token: Token, lines: list[str], line_starts: list[int]) -> In
         found = _locate(source, piece, 0) or [(0, len(source) - len(source.lstrip()))]
         pieces.extend((content_at + at, line_starts[line_index] + column) for at, column in found)
         content_at += len(piece) + 1
-    return InlineSpans(pieces, line_starts[first_line])
+    return pieces, line_starts[first_line]
 
 
 def _locate(source: str, piece: str, search_from: int) -> list[tuple[int, int]]:
