@@ -117,33 +117,22 @@ def destination_span(raw: str, kind: str) -> tuple[int, int] | None:
     """Start and end of the destination inside a link's source, or None for reference links."""
     if kind == "autolink":
         return (1, len(raw) - 1) if raw.startswith("<") else None
-    # Both scans jump from one special character to the next: a step per character made an
-    # image with a 100 kB data: URI cost seconds.
     depth = 0
     i = 1 if kind == "image" else 0
     # Find the `]` that closes the link text, then a `(`.
-    while True:
-        found = _LABEL_SPECIAL.search(raw, i)
-        if found is None:
-            i = max(i, len(raw))
-            break
-        i = found.start()
-        char = raw[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                break
-        else:
+    while (i := _next_special(_LABEL_SPECIAL, raw, i)) < len(raw):
+        if raw[i] == "`":
             run = _BACKTICKS.match(raw, i)
             width = run.end() - i if run else 1
             close = raw.find("`" * width, i + width)
             i = close + width if close >= 0 else i + width
             continue
+        if raw[i] == "[":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                break
         i += 1
     if i + 1 >= len(raw) or raw[i + 1] != "(":
         return None
@@ -155,19 +144,10 @@ def destination_span(raw: str, kind: str) -> tuple[int, int] | None:
         return (j + 1, end) if end >= 0 else None
     start = j
     parens = 0
-    while True:
-        found = _DESTINATION_SPECIAL.search(raw, j)
-        if found is None:
-            j = max(j, len(raw))
+    while (j := _next_special(_DESTINATION_SPECIAL, raw, j)) < len(raw):
+        if raw[j] in " \t\n":
             break
-        j = found.start()
-        char = raw[j]
-        if char == "\\":
-            j += 2
-            continue
-        if char in " \t\n":
-            break
-        if char == "(":
+        if raw[j] == "(":
             parens += 1
         elif parens == 0:
             break
@@ -175,3 +155,19 @@ def destination_span(raw: str, kind: str) -> tuple[int, int] | None:
             parens -= 1
         j += 1
     return (start, j)
+
+
+def _next_special(pattern: re.Pattern[str], raw: str, at: int) -> int:
+    """Index of the next character `pattern` matches from `at`, stepping over backslash escapes;
+    at least len(raw) when none is left.
+
+    Jumping from one special character to the next: a step per character made an image with a
+    100 kB data: URI cost seconds.
+    """
+    while True:
+        found = pattern.search(raw, at)
+        if found is None:
+            return max(at, len(raw))
+        if raw[found.start()] != "\\":
+            return found.start()
+        at = found.start() + 2
