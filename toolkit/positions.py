@@ -3,21 +3,35 @@
 from __future__ import annotations
 
 import bisect
+import re
 
 from markdown_it.token import Token
 
 
 class InlineSpans:
-    """Maps offsets in an inline token's content to offsets in the document text."""
+    """Maps offsets in an inline token's content to offsets in the document text.
 
-    def __init__(self, pieces: list[tuple[int, int]], fallback: int) -> None:
-        # pieces: (content offset where a line piece starts, document offset of that piece)
-        self.pieces = pieces
-        self.fallback = fallback
-        # Built once: rebuilding it per lookup made a 10,000-line paragraph quadratic.
-        self.starts = [p[0] for p in pieces]
+    The content's lines are located in the source on the first lookup: most inline tokens
+    (plain paragraphs, table cells) hold nothing whose position anyone asks for.
+    """
+
+    __slots__ = ("_token", "_lines", "_line_starts", "pieces", "fallback", "starts")
+
+    def __init__(self, token: Token, lines: list[str], line_starts: list[int]) -> None:
+        self._token = token
+        self._lines = lines
+        self._line_starts = line_starts
+        self.pieces: list[tuple[int, int]] | None = None
+        """(content offset where a line piece starts, document offset of that piece)."""
+        self.fallback = 0
+        self.starts: list[int] = []
 
     def to_offset(self, at: int) -> int:
+        """Document offset of content offset `at`."""
+        if self.pieces is None:
+            self.pieces, self.fallback = _pieces(self._token, self._lines, self._line_starts)
+            # Built once: rebuilding it per lookup made a 10,000-line paragraph quadratic.
+            self.starts = [p[0] for p in self.pieces]
         if not self.pieces:
             return self.fallback
         index = max(bisect.bisect_right(self.starts, at) - 1, 0)
@@ -26,9 +40,16 @@ class InlineSpans:
 
 
 def inline_offsets(token: Token, lines: list[str], line_starts: list[int]) -> InlineSpans:
-    """Locate each line of an inline token's content in the source lines it came from."""
+    """Where each line of an inline token's content sits in the source lines it came from."""
+    return InlineSpans(token, lines, line_starts)
+
+
+def _pieces(
+    token: Token, lines: list[str], line_starts: list[int]
+) -> tuple[list[tuple[int, int]], int]:
+    """Locate each line of an inline token's content; also the offset to use when none is."""
     if token.map is None:
-        return InlineSpans([], 0)
+        return [], 0
     first_line = token.map[0]
     content_lines = token.content.split("\n")
     # markdown-it-py strips Unicode spaces (U+3000…) that CommonMark keeps, which can drop a
@@ -47,7 +68,7 @@ def inline_offsets(token: Token, lines: list[str], line_starts: list[int]) -> In
         found = _locate(source, piece, 0) or [(0, len(source) - len(source.lstrip()))]
         pieces.extend((content_at + at, line_starts[line_index] + column) for at, column in found)
         content_at += len(piece) + 1
-    return InlineSpans(pieces, line_starts[first_line])
+    return pieces, line_starts[first_line]
 
 
 def _locate(source: str, piece: str, search_from: int) -> list[tuple[int, int]]:
@@ -87,6 +108,11 @@ def _find_piece(source: str, piece: str, search_from: int) -> int:
     return source.find(piece, search_from)
 
 
+_LABEL_SPECIAL = re.compile(r"[\\\[\]`]")
+_DESTINATION_SPECIAL = re.compile(r"[\\ \t\n()]")
+_BACKTICKS = re.compile("`+")
+
+
 def destination_span(raw: str, kind: str) -> tuple[int, int] | None:
     """Start and end of the destination inside a link's source, or None for reference links."""
     if kind == "autolink":
@@ -94,22 +120,19 @@ def destination_span(raw: str, kind: str) -> tuple[int, int] | None:
     depth = 0
     i = 1 if kind == "image" else 0
     # Find the `]` that closes the link text, then a `(`.
-    while i < len(raw):
-        char = raw[i]
-        if char == "\\":
-            i += 2
+    while (i := _next_special(_LABEL_SPECIAL, raw, i)) < len(raw):
+        if raw[i] == "`":
+            run = _BACKTICKS.match(raw, i)
+            width = run.end() - i if run else 1
+            close = raw.find("`" * width, i + width)
+            i = close + width if close >= 0 else i + width
             continue
-        if char == "[":
+        if raw[i] == "[":
             depth += 1
-        elif char == "]":
+        else:
             depth -= 1
             if depth == 0:
                 break
-        elif char == "`":
-            run = len(raw[i:]) - len(raw[i:].lstrip("`"))
-            close = raw.find("`" * run, i + run)
-            i = close + run if close >= 0 else i + run
-            continue
         i += 1
     if i + 1 >= len(raw) or raw[i + 1] != "(":
         return None
@@ -121,18 +144,30 @@ def destination_span(raw: str, kind: str) -> tuple[int, int] | None:
         return (j + 1, end) if end >= 0 else None
     start = j
     parens = 0
-    while j < len(raw):
-        char = raw[j]
-        if char == "\\":
-            j += 2
-            continue
-        if char in " \t\n":
+    while (j := _next_special(_DESTINATION_SPECIAL, raw, j)) < len(raw):
+        if raw[j] in " \t\n":
             break
-        if char == "(":
+        if raw[j] == "(":
             parens += 1
-        elif char == ")":
-            if parens == 0:
-                break
+        elif parens == 0:
+            break
+        else:
             parens -= 1
         j += 1
     return (start, j)
+
+
+def _next_special(pattern: re.Pattern[str], raw: str, at: int) -> int:
+    """Index of the next character `pattern` matches from `at`, stepping over backslash escapes;
+    at least len(raw) when none is left.
+
+    Jumping from one special character to the next: a step per character made an image with a
+    100 kB data: URI cost seconds.
+    """
+    while True:
+        found = pattern.search(raw, at)
+        if found is None:
+            return max(at, len(raw))
+        if raw[found.start()] != "\\":
+            return found.start()
+        at = found.start() + 2

@@ -18,10 +18,11 @@ from toolkit.document import Document, parse_with_tokens
 from toolkit.edits import splice
 from toolkit.errors import KbError
 from toolkit.fileio import read_file
+from toolkit.inline_render import render_marked_html
 from toolkit.link_targets import replace_anchor
 from toolkit.markdown import markdown_parser
 from toolkit.routes import DOCSIFY_DEFAULTS, Router, docsify_route
-from toolkit.slug import docsify_ids, render_marked_html
+from toolkit.slug import docsify_ids
 from toolkit.source import SourceText, decode, encode
 from toolkit.translate.code_comments import masked
 from toolkit.translate.reassemble import assemble, render_segment
