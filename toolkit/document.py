@@ -356,6 +356,23 @@ class _Collector:
         )
 
     def _inline(self, token: Token, spans: InlineSpans, in_table: bool) -> None:
+        content = token.content
+        # Links, images and autolinks need a `[` or `<`, HTML a `<`, math a `$`: most
+        # paragraphs and cells hold none of them, and their children need no walk.
+        if "[" in content or "<" in content or "$" in content:
+            self._inline_children(token, spans, in_table)
+        if self.doc.math in ("kb", "docsify-katex") and "\\" in content:
+            # Text tokens carry spans too (escapes, pending text): only what is not shown as
+            # text (code, math, HTML, links) hides a command.
+            shown_as_text = ("text", "text_special", "softbreak", "hardbreak")
+            hidden = [
+                c.meta["span"]
+                for c in token.children or ()
+                if c.type not in shown_as_text and c.meta and "span" in c.meta
+            ]
+            self._raw_tex(content, hidden, spans)
+
+    def _inline_children(self, token: Token, spans: InlineSpans, in_table: bool) -> None:
         children = token.children or []
         covered: list[tuple[int, int]] = []
         link_stack: list[tuple[Token, list[str]]] = []
@@ -379,16 +396,6 @@ class _Collector:
         if self.doc.math == "kb":
             # (docsify-katex pairs any two `$`: a lone one is shown as it is, harmless)
             self._stray_dollars(token.content, covered, spans)
-        if self.doc.math in ("kb", "docsify-katex") and "\\" in token.content:
-            # Text tokens carry spans too (escapes, pending text): only what is not shown as
-            # text (code, math, HTML, links) hides a command.
-            shown_as_text = ("text", "text_special", "softbreak", "hardbreak")
-            hidden = [
-                c.meta["span"]
-                for c in children
-                if c.type not in shown_as_text and c.meta and "span" in c.meta
-            ]
-            self._raw_tex(token.content, hidden, spans)
 
     def _link(self, token: Token, text: str, content: str, spans: InlineSpans) -> None:
         attr = "src" if token.type == "image" else "href"
