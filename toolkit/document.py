@@ -296,6 +296,10 @@ def _uncovered(
             yield at
 
 
+_LIST_OPEN = ("bullet_list_open", "ordered_list_open")
+"""Outside every list, only these tokens concern the list collector."""
+
+
 class _Collector:
     """Walks the token stream once and fills the Document."""
 
@@ -307,29 +311,36 @@ class _Collector:
     def collect(self, tokens: list[Token]) -> None:
         in_table = False
         heading_level = 0
+        doc, lists = self.doc, self._lists
+        blocks, links, line_starts = doc.blocks, doc.links, doc.line_starts
         for token in tokens:
-            if token.map is not None and token.nesting >= 0 and token.level == 0:
-                self.doc.blocks.append(Block(token.type, token.map[0] + 1, token.map[1]))
-            self._lists.see(token)
-            if token.type == "table_open":
-                in_table = True
-            elif token.type == "table_close":
-                in_table = False
-            elif token.type == "heading_open":
-                heading_level = int(token.tag[1])
-            elif token.type == "inline":
-                spans = inline_offsets(token, self.lines, self.doc.line_starts)
+            kind = token.type
+            if token.level == 0 and token.nesting >= 0 and token.map is not None:
+                blocks.append(Block(kind, token.map[0] + 1, token.map[1]))
+            if lists.lists or lists.items or kind in _LIST_OPEN:
+                lists.see(token)
+            if kind == "inline":
+                spans = inline_offsets(token, self.lines, line_starts)
                 if heading_level:
                     self._heading(token, heading_level, spans)
                     heading_level = 0
-                links_before = len(self.doc.links)
-                self._inline(token, spans, in_table)
-                self._lists.inline(token, self.doc.links[links_before:])
-            elif token.type in ("math_block", "math_block_label"):
+                if lists.items:
+                    links_before = len(links)
+                    self._inline(token, spans, in_table)
+                    lists.inline(token, links[links_before:])
+                else:
+                    self._inline(token, spans, in_table)
+            elif kind == "heading_open":
+                heading_level = int(token.tag[1])
+            elif kind == "table_open":
+                in_table = True
+            elif kind == "table_close":
+                in_table = False
+            elif kind in ("math_block", "math_block_label"):
                 self._math_block(token)
-            elif token.type == "html_block":
+            elif kind == "html_block":
                 assert token.map is not None
-                self._html(token.content, self.doc.line_starts[token.map[0]])
+                self._html(token.content, line_starts[token.map[0]])
         self.doc.list_items.sort(key=lambda item: (item.line, item.column))
 
     # Positions inside an inline token -------------------------------------
