@@ -112,14 +112,15 @@ def docsify_ids(htmls: Iterable[str], version: int = 4) -> list[str]:
 def github_base_slug(text: str) -> str:
     """GitHub's slugger (github-slugger) without the repeat counter: letters, numbers, marks
     and `_` kept, a space turned into `-`, every other character dropped."""
-    return _NOT_WORD.sub(_keep_mark, text.lower()).replace(" ", "-")
+    return _NOT_WORD.sub(keep_mark, text.lower()).replace(" ", "-")
 
 
 # `\w` is letters, numbers and `_`; of the rest only the marks (combining accents) are kept.
 _NOT_WORD = re.compile(r"[^\w -]")
 
 
-def _keep_mark(match: re.Match[str]) -> str:
+def keep_mark(match: re.Match[str]) -> str:
+    """A matched character if it is a mark (for `re.sub`), else nothing."""
     char = match.group(0)
     return char if unicodedata.category(char)[0] == "M" else ""
 
