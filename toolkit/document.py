@@ -384,29 +384,31 @@ class _Collector:
             self._raw_tex(content, hidden, spans)
 
     def _inline_children(self, token: Token, spans: InlineSpans, in_table: bool) -> None:
-        children = token.children or []
+        content = token.content
         covered: list[tuple[int, int]] = []
         link_stack: list[tuple[Token, list[str]]] = []
-        for child in children:
+        for child in token.children or ():
+            kind = child.type
             span = child.meta.get("span") if child.meta else None
             if span is not None:
                 covered.append(span)
-            if child.type == "link_open":
+            if kind == "text" or kind == "text_special" or kind == "code_inline":
+                if link_stack:
+                    link_stack[-1][1].append(child.content)
+            elif kind == "link_open":
                 link_stack.append((child, []))
-            elif child.type == "link_close" and link_stack:
+            elif kind == "link_close" and link_stack:
                 opener, texts = link_stack.pop()
-                self._link(opener, "".join(texts), token.content, spans)
-            elif child.type == "image":
-                self._link(child, child.content, token.content, spans)
-            elif child.type in ("math_inline", "math_inline_double"):
-                self._math_inline(child, token.content, spans, in_table)
-            elif child.type == "html_inline" and span is not None:
+                self._link(opener, "".join(texts), content, spans)
+            elif kind == "image":
+                self._link(child, child.content, content, spans)
+            elif kind == "math_inline" or kind == "math_inline_double":
+                self._math_inline(child, content, spans, in_table)
+            elif kind == "html_inline" and span is not None:
                 self._html(child.content, spans.to_offset(span[0]))
-            if child.type in ("text", "text_special", "code_inline") and link_stack:
-                link_stack[-1][1].append(child.content)
         if self.doc.math == "kb":
             # (docsify-katex pairs any two `$`: a lone one is shown as it is, harmless)
-            self._stray_dollars(token.content, covered, spans)
+            self._stray_dollars(content, covered, spans)
 
     def _link(self, token: Token, text: str, content: str, spans: InlineSpans) -> None:
         attr = "src" if token.type == "image" else "href"
