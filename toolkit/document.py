@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -193,20 +194,20 @@ def parse_with_tokens(
     """`parse`, also giving the token stream and env it came from (the translator segments the
     same parse instead of parsing the page again)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    line_starts = [0]
-    for match in re.finditer("\n", text):
-        line_starts.append(match.end())
+    lines = text.split("\n")
+    # Each line starts one past the end of the previous one (sums in C, no loop per line).
+    line_starts = list(itertools.accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
     doc = Document(path=path, text=text, math=math, line_starts=line_starts)
     env: dict[str, object] = {}
     if math == "docsify-katex":
-        env[KATEX_SPANS] = KatexSpans(math_spans(text), text.split("\n"), line_starts)
+        env[KATEX_SPANS] = KatexSpans(math_spans(text), lines, line_starts)
     tokens = markdown_parser(math).parse(text, env)
     unparsed = env.get(UNPARSED)
     if isinstance(unparsed, tuple):
         first, last = unparsed
         # markdown-it's end line is exclusive; a file's final newline adds an empty last line.
         doc.unparsed = (first, max(first, min(last, len(text.rstrip("\n").split("\n")))))
-    _Collector(doc).collect(tokens)
+    _Collector(doc, lines).collect(tokens)
     if math == "docsify-katex":
         _place_katex_spans(doc, tokens, env)
     return doc, tokens, env
@@ -280,19 +281,17 @@ def _uncovered(
     pattern: re.Pattern[str], content: str, covered: list[tuple[int, int]]
 ) -> Iterator[int]:
     """Offsets of `pattern`'s matches in `content` that no token span covers."""
-    # Spans sorted and merged once, then one bisection per match: a paragraph with 10,000
-    # formulas was quadratic when every `$` scanned every span.
-    merged: list[tuple[int, int]] = []
-    for a, b in sorted(covered):
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        elif a < b:
-            merged.append((a, b))
-    starts = [a for a, _ in merged]
-    for match in pattern.finditer(content):
-        at = match.start()
+    found = [match.start() for match in pattern.finditer(content)]
+    if not found:
+        return
+    # Spans sorted once, with the furthest end reached so far, then one bisection per match:
+    # a paragraph with 10,000 formulas was quadratic when every `$` scanned every span.
+    ordered = sorted(covered)
+    starts = [a for a, _ in ordered]
+    reach = list(itertools.accumulate((b for _, b in ordered), max))
+    for at in found:
         index = bisect.bisect_right(starts, at) - 1
-        if not (index >= 0 and at < merged[index][1]):
+        if not (index >= 0 and at < reach[index]):
             yield at
 
 
@@ -303,9 +302,9 @@ _LIST_OPEN = ("bullet_list_open", "ordered_list_open")
 class _Collector:
     """Walks the token stream once and fills the Document."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, lines: list[str]) -> None:
         self.doc = doc
-        self.lines = doc.text.split("\n")
+        self.lines = lines
         self._lists = ListCollector(self.lines, doc.line_starts, doc.list_items)
 
     def collect(self, tokens: list[Token]) -> None:
