@@ -323,12 +323,10 @@ class _Collector:
                 if heading_level:
                     self._heading(token, heading_level, spans)
                     heading_level = 0
+                links_before = len(links)
+                self._inline(token, spans, in_table)
                 if lists.items:
-                    links_before = len(links)
-                    self._inline(token, spans, in_table)
                     lists.inline(token, links[links_before:])
-                else:
-                    self._inline(token, spans, in_table)
             elif kind == "heading_open":
                 heading_level = int(token.tag[1])
             elif kind == "table_open":
