@@ -13,12 +13,9 @@ from toolkit.translate.glossary import Glossary
 from toolkit.translate.hant import DEFAULT_CONFIG, HantConverter
 from toolkit.translate.hant_check import TEXT_COMMAND, HantReport, check_hant
 from toolkit.translate.hant_quotes import taiwan_quotes
-from toolkit.translate.hant_table import HantTable, load_hant_table
+from toolkit.translate.hant_table import TABLE_NAME, HantTable, load_hant_table
 from toolkit.translate.mirror import SourcePage
 from toolkit.translate.segment import Segment
-
-TABLE_NAME = "zh-Hant.toml"
-"""The reviewed table lives beside the glossary."""
 
 
 @dataclass
