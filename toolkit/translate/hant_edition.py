@@ -41,6 +41,13 @@ class HantEdition:
             self.texts[key] = taiwan_quotes(hant) if self.taiwan and prose else hant
         return self.texts[key]
 
+    def prefetch(self, pages: Iterable[SourcePage]) -> None:
+        """Convert every translatable segment of `pages` in one OpenCC call (see
+        `HantConverter.prefetch`): `convert` and the check then find them done."""
+        self.converter.prefetch(
+            s.text for page in pages for s in page.page.segments if s.needs_translation
+        )
+
     def segment_text(self, segment: Segment) -> str:
         """The machine's Traditional Chinese of one segment."""
         return self.convert(segment.text, segment.kind not in CODE_KINDS)
