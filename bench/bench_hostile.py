@@ -118,13 +118,13 @@ def _project(folder: Path, text: str) -> tuple[Path, Config]:
     return page, Config(project_root=folder, root="book")
 
 
-def _ratio_times(tmp: Path, small: str, big: str) -> tuple[float, float]:
-    """Best times of the two inputs, measured in alternation so that load drifts cancel."""
+def best_times(tmp: Path, small: str, big: str, rounds: int = ROUNDS) -> tuple[float, float]:
+    """Best CPU times of the two inputs, measured in alternation so that load drifts cancel."""
     shutil.rmtree(tmp / "small", ignore_errors=True)
     shutil.rmtree(tmp / "big", ignore_errors=True)
     inputs = _project(tmp / "small", small), _project(tmp / "big", big)
     times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         times[0].append(_time_once(*inputs[0]))
         times[1].append(_time_once(*inputs[1]))
     return min(times[0]), min(times[1])
@@ -139,9 +139,9 @@ def measure() -> list[tuple[str, int, str, float, float, float]]:
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        _ratio_times(tmp, "# T\n\n$x$ [a](#t)\n", "# T\n")  # imports and parser set-up
+        best_times(tmp, "# T\n\n$x$ [a](#t)\n", "# T\n")  # imports and parser set-up
         for name, make, n, unit in CASES:
-            small, big = _ratio_times(tmp, make(n), make(10 * n))
+            small, big = best_times(tmp, make(n), make(10 * n))
             rows.append((name, n, unit, small, big, _peer_ratio(make(n), make(10 * n))))
     return rows
 

@@ -798,7 +798,7 @@ def _stem(path: str) -> str:
     return last[:-3] if last.lower().endswith(".md") else last
 
 
-def _local_path(book: Book, absolute: str, base: str) -> str | None:
+def _local_path(absolute: str, base: str) -> str | None:
     if not absolute.startswith(base):
         return None
     return unquote(urlsplit(absolute).path).lstrip("/")
@@ -808,7 +808,7 @@ def _file_link(
     book: Book, origin: str, href: str, absolute: str, base: str, defects: set[Defect]
 ) -> None:
     """A link that leaves docsify's router for a file of the site: is the file there?"""
-    rel = _local_path(book, absolute, base)
+    rel = _local_path(absolute, base)
     if rel is None or rel == "" or href.startswith(("http:", "https:", "mailto:", "javascript:")):
         return
     if rel in book.absent:
@@ -823,7 +823,7 @@ def _page_defects(
     for written, absolute, complete, width in view["images"]:  # type: ignore[attr-defined]
         if absolute.startswith("data:"):
             continue
-        rel = _local_path(book, absolute, base)
+        rel = _local_path(absolute, base)
         if rel is None:
             continue  # an external image: not this harness's to judge (no network)
         if rel in book.absent:

@@ -7,7 +7,10 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
@@ -15,6 +18,46 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 NODE_SPEC = TESTS / "node" / "package.json"
 NODE_HOME = TESTS / ".node"
+TOOLKIT = REPO / "toolkit"
+SLOW_MARKERS = ("slow", "node", "browser")
+"""Tests that start processes carry one of these, so `-m "not slow and not node and not
+browser"` is the inner loop that starts none."""
+
+_STARTED: list[str] = []
+_PROCESS_EVENTS = {"subprocess.Popen", "os.posix_spawn", "os.exec", "os.fork", "os.system"}
+
+
+def _started_by_a_test(frame: FrameType | None) -> bool:
+    """The nearest caller in this repository is a test (a process kb starts itself does not
+    count: OpenCC's dictionary tool, run once per process, is kb's own work)."""
+    while frame is not None:
+        path = frame.f_code.co_filename
+        if path.startswith(str(TOOLKIT)):
+            return False
+        if path.startswith(str(TESTS)):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    if event in _PROCESS_EVENTS and _started_by_a_test(sys._getframe(1)):
+        _STARTED.append(f"{event} {args[0]!r}"[:200])
+
+
+sys.addaudithook(_audit)
+
+
+@pytest.fixture(autouse=True)
+def _unmarked_tests_start_no_process(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that starts a process must be marked slow (or node, or browser)."""
+    if any(request.node.get_closest_marker(name) for name in SLOW_MARKERS):
+        yield
+        return
+    before = len(_STARTED)
+    yield
+    if len(_STARTED) > before:
+        pytest.fail(f"starts a process but is not marked slow: {_STARTED[before]}")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -209,6 +209,7 @@ def test_help_and_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert "exit status" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_python_m_toolkit_and_console_script(book: Path) -> None:
     for command in ([sys.executable, "-m", "toolkit"], [str(Path(sys.executable).with_name("kb"))]):
         done = subprocess.run([*command, "lint"], capture_output=True, text=True, timeout=60)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from toolkit.cli import build_parser
+from toolkit.cli import build_parser, runner
 from toolkit.lint import ALL_RULES
 from toolkit.lint_command import DOCS, doc_section, family_of
 
@@ -59,6 +59,22 @@ def test_code_has_a_failing_fixture(code: str) -> None:
         assert code in test_file.read_text(encoding="utf-8")
         return
     assert any(p.name.startswith(code) for p in family.iterdir()), f"no fixture for {code}"
+
+
+@pytest.mark.parametrize("name", sorted(_subcommands()))
+def test_every_subcommand_is_run_by_its_run_function(name: str) -> None:
+    # Each subcommand names its `module:run_<name>`; a typo would only show when it runs.
+    run = runner(_subcommands()[name].get_default("run"))
+    assert run.__name__ == f"run_{name.replace('-', '_')}"
+
+
+def test_a_code_prefix_belongs_to_one_family() -> None:
+    # The registry is the only map from code to family: a prefix never spans two docs pages.
+    families: dict[str, set[str]] = {}
+    for code, rule in ALL_RULES.items():
+        families.setdefault(code[:3], set()).add(family_of(rule))
+    assert all(len(names) == 1 for names in families.values()), families
+    assert families["MTH"] == {"formulas"} and families["SUP"] == {"suppress"}
 
 
 def test_names_are_unique() -> None:

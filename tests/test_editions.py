@@ -14,6 +14,8 @@ from toolkit.cli import main
 from toolkit.document import read_document
 from toolkit.site import iter_markdown
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -95,7 +97,6 @@ def test_glossary_renderings_are_followed() -> None:
     assert checked > 100
 
 
-@pytest.mark.slow
 def test_offline_regeneration_is_byte_identical(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -14,6 +14,8 @@ import pytest
 from toolkit.heading_index import FORMAT
 from toolkit.site import default_cache_path
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 PAGES = 40
 

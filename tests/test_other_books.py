@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -31,12 +32,24 @@ def _book(root: Path) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The book, translated once for the module's tests (each gets a copy)."""
+    root = _book(tmp_path_factory.mktemp("book"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        patch.setenv("KB_CACHE_DIR", str(root / ".cache"))
+        assert main(["translate", "--lang", "zh-Hant"]) == 0
+    return root
+
+
 @pytest.fixture
-def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(_book(tmp_path))
-    monkeypatch.setenv("KB_CACHE_DIR", str(tmp_path / ".cache"))
-    assert main(["translate", "--lang", "zh-Hant"]) == 0
-    return tmp_path
+def book(translated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "book"
+    shutil.copytree(translated, root, ignore=shutil.ignore_patterns(".cache"))
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("KB_CACHE_DIR", str(root / ".cache"))
+    return root
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import pytest
 
 from toolkit.document import read_document
 from toolkit.question_headings import plain_title, split_number
-from toolkit.site import docsify_route
+from toolkit.routes import docsify_route
 from toolkit.slug import docsify_ids
 
 PAGES = ("基础/attention.md", "训练/并行.md", "推理/README.md")

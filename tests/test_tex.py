@@ -165,7 +165,7 @@ def _tarball(source: bytes) -> bytes:
 
 def test_fetch_verifies_the_integrity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KB_KATEX_DIR", str(tmp_path))
-    monkeypatch.setattr(store.Path, "home", lambda: tmp_path / "home")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setattr(store, "_download", lambda url: _tarball(b"evil()"))
     with pytest.raises(KbError, match=r"KaTeX 0\.11\.1 .*integrity"):
         store.katex_source("0.11.1")
@@ -176,7 +176,7 @@ def test_unreachable_registry_is_an_error_naming_the_version(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("KB_KATEX_DIR", str(tmp_path))
-    monkeypatch.setattr(store.Path, "home", lambda: tmp_path / "home")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
 
     def offline(url: str) -> bytes:
         raise OSError("network is unreachable")
@@ -188,7 +188,7 @@ def test_unreachable_registry_is_an_error_naming_the_version(
 
 def test_a_fetched_version_works_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KB_KATEX_DIR", str(tmp_path))
-    monkeypatch.setattr(store.Path, "home", lambda: tmp_path / "home")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     tarball = _tarball(b"katex = 1;")
     digest = base64.b64encode(hashlib.sha512(tarball).digest()).decode()
     monkeypatch.setitem(store.INTEGRITY, "9.9.9", f"sha512-{digest}")
@@ -222,6 +222,7 @@ PIECES = [
 ]
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join), st.booleans())
 def test_any_string_gives_problems_inside_it(tex: str, display: bool) -> None:
@@ -244,7 +245,7 @@ def test_lint_exits_2_naming_the_version_when_katex_cannot_be_had(
     monkeypatch.setattr(tex_module, "_ENGINES", {})
     monkeypatch.setattr(tex_module, "_MEMO", {})
     monkeypatch.setenv("KB_KATEX_DIR", str(tmp_path / "katex"))
-    monkeypatch.setattr(store.Path, "home", lambda: tmp_path / "home")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
 
     def offline(url: str) -> bytes:
         raise OSError("network is unreachable")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeAlias
 
 from toolkit import __version__
 from toolkit.errors import KbError
@@ -85,6 +87,37 @@ def _count(value: str) -> int:
     return number
 
 
+_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _command(
+    commands: _Commands, name: str, run: str, *, summary: str, description: str, epilog: str
+) -> argparse.ArgumentParser:
+    """A subcommand placed the one way all are: the `module:function` that runs it (imported
+    only when it runs, so `kb --help` stays fast), its help, raw epilog, --config and --root."""
+    command = commands.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    command.set_defaults(run=run)
+    _add_site_options(command)
+    return command
+
+
+def runner(spec: str) -> Callable[[argparse.Namespace], int]:
+    """The `run_<command>(args) -> int` function a subcommand names as `module:function`."""
+    module, _, name = spec.partition(":")
+    run: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), name)
+    return run
+
+
+def _add_paths(command: argparse.ArgumentParser, summary: str) -> None:
+    command.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=summary)
+
+
 def _add_site_options(command: argparse.ArgumentParser) -> None:
     """--config and --root: which settings and which site, the same on every command."""
     command.add_argument(
@@ -102,10 +135,12 @@ def _add_site_options(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_site_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    site = commands.add_parser(
+def _add_site_parser(commands: _Commands) -> None:
+    site = _command(
+        commands,
         "site",
-        help="print what kb read about the docsify site (root, index.html, plugins, KaTeX)",
+        "toolkit.site_command:run_site",
+        summary="print what kb read about the docsify site (root, index.html, plugins, KaTeX)",
         description="Print everything kb learnt about the site before linting it: where the "
         "site root is and how it was found, the docsify version the page really runs (from "
         "its script URL), the math plugin and the KaTeX version formulas are judged by, and "
@@ -114,49 +149,44 @@ def _add_site_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         epilog="exit status: 0 printed, 2 usage or config error (e.g. a configured root that "
         "does not exist).\n\nexamples:\n  kb site\n  kb site --root docs\n"
         "  kb site --format json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     site.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
     )
-    _add_site_options(site)
 
 
-def _add_questions_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    questions = commands.add_parser(
+def _add_questions_parser(commands: _Commands) -> None:
+    questions = _command(
+        commands,
         "questions",
-        help="print the book's question index (table, JSON or Markdown)",
+        "toolkit.questions_command:run_questions",
+        summary="print the book's question index (table, JSON or Markdown)",
         description="List every interview question of the book (a ### or #### heading ending "
         "in ？ or ?) with its page and line, its section, its docsify id and a docsify link "
         "(/page.md?id=...). Question-list pages ([tool.kb] question-pages) are not read. "
         "--markdown prints a question-list page for content/大模型面试题/索引.md that passes "
         "kb lint itself.",
         epilog=_QUESTIONS_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     questions.add_argument(
         "--format",
-        choices=("table", "json", "markdown"),
+        choices=(
+            "table",
+            "json",
+            "markdown",
+        ),  # questions_command.FORMATS (a test keeps them equal)
         default="table",
         help="output format (default: table)",
     )
     questions.add_argument("--markdown", action="store_true", help="same as --format markdown")
-    _add_site_options(questions)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line, subcommands included."""
-    parser = argparse.ArgumentParser(
-        prog="kb",
-        description="Keep the LLM 面试知识 docsify book correct: lint anchors, links, "
-        "formulas and interview questions.",
-    )
-    parser.add_argument("--version", action="version", version=f"kb {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    lint = commands.add_parser(
+def _add_lint_parser(commands: _Commands) -> None:
+    lint = _command(
+        commands,
         "lint",
-        help="check anchors, links, formulas and question formatting",
+        "toolkit.lint_command:run_lint",
+        summary="check anchors, links, formulas and question formatting",
         description="Check Markdown files of a docsify book: TOC and sidebar anchors "
         "(docsify ?id= and #fragment ids), links to pages, folders and images, formulas "
         "(KaTeX), interview questions (on question books) and the inline kb-disable comments. "
@@ -164,32 +194,19 @@ def build_parser() -> argparse.ArgumentParser:
         "reader of the live site meets (a 404, a missing heading, a KaTeX error); a warning "
         "is style or risk, and does not fail the run unless asked.",
         epilog=_LINT_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    lint.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="Markdown files or folders (default: the site root from [tool.kb])",
-    )
+    _add_paths(lint, "Markdown files or folders (default: the site root from [tool.kb])")
     lint.add_argument("--format", choices=FORMATS, default="text", help="output format")
-    lint.add_argument(
-        "--select",
-        action="append",
-        type=_codes,
-        default=[],
-        metavar="CODES",
-        help="report only codes starting with these prefixes (comma-separated, repeatable)",
-    )
-    lint.add_argument(
-        "--ignore",
-        action="append",
-        type=_codes,
-        default=[],
-        metavar="CODES",
-        help="do not report codes starting with these prefixes",
-    )
+    for option, summary in (
+        (
+            "--select",
+            "report only codes starting with these prefixes (comma-separated, repeatable)",
+        ),
+        ("--ignore", "do not report codes starting with these prefixes"),
+    ):
+        lint.add_argument(
+            option, action="append", type=_codes, default=[], metavar="CODES", help=summary
+        )
     lint.add_argument(
         "--fix", action="store_true", help="apply safe fixes (files written atomically)"
     )
@@ -208,7 +225,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="also fail (exit 1) when there are more than N warnings (default: warnings pass)",
     )
     lint.add_argument("--explain", metavar="CODE", help="print the documentation of a code or name")
-    _add_site_options(lint)
     lint.add_argument(
         "--verbose",
         "-v",
@@ -221,9 +237,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not read or write the heading-index cache (kept outside the repository)",
     )
 
-    build_site = commands.add_parser(
+
+def _add_build_site_parser(commands: _Commands) -> None:
+    build_site = _command(
+        commands,
         "build-site",
-        help="write the three editions as one static docsify site (for GitHub Pages)",
+        "toolkit.site_build_command:run_build_site",
+        summary="write the three editions as one static docsify site (for GitHub Pages)",
         description="Assemble the docsify site: the book (the site root, as kb site shows "
         "it) at /, i18n/zh-Hant/ at /zh-Hant/ and i18n/en/ at /en/, each "
         "edition with its own copy of the book's index.html and the book's _navbar.md "
@@ -234,21 +254,22 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="exit status: 0 built, 1 built but files were left out (symlinks out of the "
         "repository), 2 usage, config or I/O error.\n\n"
         "example:\n  kb build-site site        then publish site/ (it has .nojekyll)",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     build_site.add_argument("out", type=Path, metavar="OUT", help="folder to write the site to")
-    _add_site_options(build_site)
 
-    serve = commands.add_parser(
+
+def _add_serve_parser(commands: _Commands) -> None:
+    serve = _command(
+        commands,
         "serve",
-        help="build the site into a temporary folder and serve it on 127.0.0.1",
+        "toolkit.site_build_command:run_serve",
+        summary="build the site into a temporary folder and serve it on 127.0.0.1",
         description="Build the site as `kb build-site` does, into a temporary folder, and "
         "serve it on 127.0.0.1 until Ctrl-C. Prints the address of each edition. The "
         "browser loads docsify, KaTeX and Prism from their pinned CDN addresses.",
         epilog="exit status: 0 stopped with Ctrl-C, 2 usage, config or I/O error "
         "(e.g. the port is taken).\n\nexamples:\n  kb serve                  "
         "http://127.0.0.1:3000/\n  kb serve --port 0         any free port",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     serve.add_argument(
         "--port",
@@ -257,17 +278,35 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="port to listen on (default 3000; 0 picks a free one)",
     )
-    _add_site_options(serve)
-    _add_questions_parser(commands)
-    _translate_parser(commands)
-    _add_site_parser(commands)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, subcommands included."""
+    parser = argparse.ArgumentParser(
+        prog="kb",
+        description="Keep the LLM 面试知识 docsify book correct: lint anchors, links, "
+        "formulas and interview questions.",
+    )
+    parser.add_argument("--version", action="version", version=f"kb {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in (
+        _add_lint_parser,
+        _add_build_site_parser,
+        _add_serve_parser,
+        _add_questions_parser,
+        _add_translate_parser,
+        _add_site_parser,
+    ):
+        add(commands)
     return parser
 
 
-def _translate_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    translate = commands.add_parser(
+def _add_translate_parser(commands: _Commands) -> None:
+    translate = _command(
+        commands,
         "translate",
-        help="write the configured editions' mirrors (English, Traditional Chinese)",
+        "toolkit.translate.command:run_translate",
+        summary="write the configured editions' mirrors (English, Traditional Chinese)",
         description="Write a mirror of every page of the book for each configured edition, "
         "under i18n/<lang>/ or <site root>/<lang>/: English through a "
         "translation memory (gettext PO) and a deep-translator backend, Traditional Chinese "
@@ -275,15 +314,8 @@ def _translate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "translated; heading ids are recomputed and every ?id=/# anchor rewritten, and each "
         "mirror is checked against its source's structure before anything is written.",
         epilog=_TRANSLATE_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    translate.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="pages or folders of the book to mirror (default: all)",
-    )
+    _add_paths(translate, "pages or folders of the book to mirror (default: all)")
     translate.add_argument(
         "--lang",
         metavar="LANGS",
@@ -333,7 +365,6 @@ def _translate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         default=None,
         help="progress bar on stderr (default: when stderr is a terminal)",
     )
-    _add_site_options(translate)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -341,32 +372,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "lint":
-            from toolkit.lint_command import run_lint
-
-            return run_lint(args)
-        if args.command == "translate":
-            from toolkit.translate.command import run_translate
-
-            return run_translate(args)
-        if args.command == "questions":
-            from toolkit.questions_index import run_questions
-
-            return run_questions(args)
-        if args.command == "build-site":
-            from toolkit.config import load_config
-            from toolkit.site_build import run_build_site
-
-            return run_build_site(args.out, load_config(path=args.config, root=args.root))
-        if args.command == "serve":
-            from toolkit.config import load_config
-            from toolkit.site_build import run_serve
-
-            return run_serve(args.port, load_config(path=args.config, root=args.root))
-        if args.command == "site":
-            from toolkit.site_command import run_site
-
-            return run_site(args)
+        if args.command is not None:
+            return runner(args.run)(args)
         parser.print_help()
         return 2
     except KbError as error:

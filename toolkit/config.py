@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from toolkit.errors import KbError
+from toolkit.fileio import safe_resolve
 from toolkit.site_info import MATH_PLUGINS, MathPlugin, SiteInfo, discover_root, read_site
+from toolkit.translate import Backend
 
-PROFILES = ("docsify", "github")
-FAIL_ON = ("error", "warning")
-LANGUAGES = ("en", "zh-Hant", "zh-HK")
+Profile = Literal["docsify", "github"]
+PROFILES: tuple[Profile, ...] = get_args(Profile)
+FailOn = Literal["error", "warning"]
+FAIL_ON: tuple[FailOn, ...] = get_args(FailOn)
+Language = Literal["en", "zh-Hant", "zh-HK"]
 """Editions `kb translate` can write: English, and Traditional Chinese through OpenCC."""
-DEFAULT_LANGUAGES = ("en", "zh-Hant")
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+DEFAULT_LANGUAGES: tuple[Language, ...] = ("en", "zh-Hant")
 HANT_OPENCC = {"zh-HK": "s2hk"}
 """OpenCC configuration of each regional variant (zh-Hant takes `opencc-config`)."""
-MIRRORS = ("i18n", "site")
+Mirrors = Literal["i18n", "site"]
+MIRRORS: tuple[Mirrors, ...] = get_args(Mirrors)
+
+
+def matches_any(rel: str, globs: Iterable[str]) -> bool:
+    """A POSIX path matches one of the globs (fnmatch: `*` crosses `/`)."""
+    return any(fnmatch.fnmatch(rel, glob) for glob in globs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +39,11 @@ class TranslateConfig:
     """`[tool.kb.translate]`: settings of `kb translate` (API keys only ever come from the
     environment: `api-key-env` names the variable)."""
 
-    languages: tuple[str, ...] = DEFAULT_LANGUAGES
-    mirrors: str = "i18n"
+    languages: tuple[Language, ...] = DEFAULT_LANGUAGES
+    mirrors: Mirrors = "i18n"
     """Where edition <lang> lives: `i18n` (`<i18n>/<lang>/`, each served as a site of its own)
     or `site` (`<site root>/<lang>/`, the way docsify sites publish languages)."""
-    backend: str = "google"
+    backend: Backend = "google"
     url: str | None = None
     """Server URL for the `libre` backend (KB_TRANSLATE_URL overrides it)."""
     api_key_env: str | None = None
@@ -57,7 +70,7 @@ class Config:
     None: discovered (the folder whose index.html sets up docsify)."""
     config_file: Path | None = None
     """The file the settings came from (named in messages), if any."""
-    profiles: tuple[str, ...] = ("docsify",)
+    profiles: tuple[Profile, ...] = ("docsify",)
     """Which renderers' rules links must satisfy: `docsify`, `github`."""
     docsify_version_setting: int | None = None
     """`docsify-version`; None: read from the docsify script the site's index.html loads."""
@@ -72,7 +85,7 @@ class Config:
     """Glob (relative to the project root) to code prefixes ignored in matching files."""
     exclude: tuple[str, ...] = ()
     """Globs (relative to the project root) of files never linted."""
-    fail_on: str = "error"
+    fail_on: FailOn = "error"
     """The lowest severity that makes `kb lint` exit 1: `error` (default) or `warning`."""
     question_pages: tuple[str, ...] = ()
     """Globs (relative to the site root) of question-list pages."""
@@ -106,6 +119,28 @@ class Config:
         if self.translate.mirrors == "site":
             return self.site_root / lang
         return self.project_root / self.translate.i18n / lang
+
+    def project_path(self, path: Path) -> str:
+        """`path` as the `exclude` and `per-file-ignores` globs see it: POSIX, relative to the
+        project root after symlinks are resolved (as given when outside the project)."""
+        try:
+            return safe_resolve(path).relative_to(self.project_root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def is_excluded(self, path: Path) -> bool:
+        """The file matches an `exclude` glob: it is never linted nor indexed."""
+        return bool(self.exclude) and matches_any(self.project_path(path), self.exclude)
+
+    def ignored_codes(self, path: Path) -> tuple[str, ...]:
+        """The code prefixes `per-file-ignores` turns off in this file."""
+        rel = self.project_path(path)
+        return tuple(
+            code
+            for glob, codes in self.per_file_ignores.items()
+            if fnmatch.fnmatch(rel, glob)
+            for code in codes
+        )
 
     def opencc_config(self, lang: str) -> str:
         """The OpenCC configuration that writes edition `lang` (a Chinese one)."""
@@ -311,8 +346,3 @@ def _strings(value: object, key: str, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise KbError(f"{where}: {key!r} must be a list of strings")
     return tuple(value)
-
-
-def config_keys() -> list[str]:
-    """The dataclass fields, for documentation and tests."""
-    return [f.name for f in fields(Config)]

@@ -103,6 +103,8 @@ class Comment:
 
     body: str
     line: int
+    column: int
+    """Column of its `<!--`."""
     end_line: int
     """Last line the comment's block covers (a trailing comment shares the line of its text)."""
     trailing: bool
@@ -485,7 +487,9 @@ class _Collector:
             end = self.doc.position(offset + finish - 1)
             line_text = self.lines[start.line - 1]
             trailing = bool(line_text[: start.column - 1].strip())
-            self.doc.comments.append(Comment(body.strip(), start.line, end.line, trailing))
+            self.doc.comments.append(
+                Comment(body.strip(), start.line, start.column, end.line, trailing)
+            )
         for name, value, at in html_links(html):
             pos = self.doc.position(offset + at)
             self.doc.links.append(

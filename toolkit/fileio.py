@@ -10,6 +10,11 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+# write_atomic's sync and rename, by these names so that a test can spy on them or make them
+# fail without patching the global `os` module.
+_fsync = os.fsync
+_replace = os.replace
+
 
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write through a temporary file in the same folder and rename it over `path`.
@@ -31,10 +36,10 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
             stream.write(data)
             if durable:
                 stream.flush()
-                os.fsync(stream.fileno())
+                _fsync(stream.fileno())
         if mode is not None:
             os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        _replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

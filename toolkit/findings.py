@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Literal, Protocol, get_args
 
 from toolkit import __version__
 
@@ -111,7 +111,8 @@ def quoted(text: str, limit: int = MESSAGE_VALUE_LIMIT) -> str:
     return f"{quote}{inner}{quote}"
 
 
-FORMATS = ("text", "json", "github", "sarif")
+OutputFormat = Literal["text", "json", "github", "sarif"]
+FORMATS: tuple[OutputFormat, ...] = get_args(OutputFormat)
 
 
 class RuleInfo(Protocol):
@@ -129,7 +130,7 @@ class RuleInfo(Protocol):
 
 def format_findings(
     findings: Sequence[Finding],
-    fmt: str,
+    fmt: OutputFormat,
     rules: Mapping[str, RuleInfo],
     help_text: Callable[[str], str] | None = None,
 ) -> str:

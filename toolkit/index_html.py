@@ -24,7 +24,6 @@ class IndexHtml:
 
     scripts: tuple[str, ...] = ()
     """`src` of every `<script>` in document order."""
-    inline_scripts: tuple[str, ...] = ()
     docsify: dict[str, JsValue] = field(default_factory=dict)
     """The object literal assigned to `window.$docsify` (empty when none is found)."""
     sets_up_docsify: bool = False
@@ -72,7 +71,6 @@ def read_index_html(text: str) -> IndexHtml:
     loads = any(_DOCSIFY_SCRIPT.search(src) for src in parser.sources)
     return IndexHtml(
         scripts=tuple(parser.sources),
-        inline_scripts=tuple(parser.inline),
         docsify=settings,
         sets_up_docsify=loads or bool(settings),
     )

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-import fnmatch
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from toolkit import suppress
-from toolkit.config import Config
+from toolkit.config import Config, Profile
 from toolkit.document import parse
+from toolkit.edits import splice
 from toolkit.errors import KbError
 from toolkit.fileio import display_path, inside, read_file_stat, safe_resolve, write_atomic
 from toolkit.findings import Finding, Fix
 from toolkit.markdown import too_deep
 from toolkit.relink import moved_ids, rewrite_links
-from toolkit.rules import FAMILIES, RULES_BY_CODE
-from toolkit.rules.base import Page, Rule
+from toolkit.rules import FAMILIES
+from toolkit.rules.base import Page, Rule, RuleSet
 from toolkit.site import Site, default_cache_path, iter_markdown, scan_site
 from toolkit.source import SourceText, decode, encode
 
-ALL_RULES: dict[str, Rule] = {**RULES_BY_CODE, **{r.code: r for r in suppress.RULES}}
+RULE_SETS: tuple[RuleSet, ...] = (*FAMILIES, suppress)
+"""Every code kb reports: the rule families, then the suppression comments' own."""
+ALL_RULES: dict[str, Rule] = {r.code: r for s in RULE_SETS for r in s.RULES}
+FAMILY_OF: dict[str, str] = {r.code: s.NAME for s in RULE_SETS for r in s.RULES}
+"""The family a code belongs to, named as its docs page and fixture folder are."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +71,7 @@ def lint(paths: Sequence[Path], config: Config, options: Options) -> Result:
     result = Result()
     files = _expand(paths, config, result)
     sites = _Sites(config, options.use_cache)
-    loaded = [item for item in (_load(p, sites, config, result) for p in files) if item]
+    loaded = [item for item in (_load(p, sites, result) for p in files) if item]
     loaded += _dependents(loaded, sites, config, result)
     if options.fix:
         loaded = _apply_fixes(loaded, sites, config, options, result)
@@ -98,7 +102,7 @@ class _Sites:
         self.use_cache = use_cache
         self._sites: dict[Path, Site] = {}
 
-    def for_file(self, path: Path) -> tuple[Site, str, tuple[str, ...]]:
+    def for_file(self, path: Path) -> tuple[Site, str, tuple[Profile, ...]]:
         """The site a file belongs to, its path there, and the profiles that apply."""
         resolved = safe_resolve(path)
         book = self.config.site_root.resolve()
@@ -167,7 +171,7 @@ def _dependents(
         if len(rels) >= len(site.pages()):
             continue
         for rel in site.dependents(rels | site.deleted_pages()):
-            found = _load(site.root / rel, sites, config, result)
+            found = _load(site.root / rel, sites, result)
             if found is not None:
                 extra.append(found)
     return extra
@@ -186,16 +190,7 @@ def _expand(paths: Sequence[Path], config: Config, result: Result) -> list[Path]
         if path.is_dir():
             walked = [f for f in walked if not _symlink_out(f, config, result)]
         files.extend(walked)
-    root = config.project_root.resolve()
-    kept = []
-    for file in dict.fromkeys(files):
-        try:
-            rel = safe_resolve(file).relative_to(root).as_posix()
-        except ValueError:
-            rel = file.as_posix()
-        if not any(fnmatch.fnmatch(rel, glob) for glob in config.exclude):
-            kept.append(file)
-    return kept
+    return [file for file in dict.fromkeys(files) if not config.is_excluded(file)]
 
 
 def _symlink_out(path: Path, config: Config, result: Result) -> bool:
@@ -208,7 +203,7 @@ def _symlink_out(path: Path, config: Config, result: Result) -> bool:
     return True
 
 
-def _load(path: Path, sites: _Sites, config: Config, result: Result) -> _Loaded | None:
+def _load(path: Path, sites: _Sites, result: Result) -> _Loaded | None:
     display = display_path(path)
     try:
         if path.is_dir():
@@ -238,7 +233,7 @@ def _check_page(
         findings.extend(family.check(item.page, item.site, config))
     findings = _one_per_answer_link(findings)
     findings = suppress.apply_suppressions(item.page, findings, ALL_RULES)
-    ignored = _per_file_ignores(item.path, config)
+    ignored = config.ignored_codes(item.path)
     return [f for f in findings if selected(f.code, options.select, options.ignore + ignored)]
 
 
@@ -259,18 +254,6 @@ def _one_per_answer_link(findings: list[Finding]) -> list[Finding]:
     ]
 
 
-def _per_file_ignores(path: Path, config: Config) -> tuple[str, ...]:
-    try:
-        rel = safe_resolve(path).relative_to(config.project_root.resolve()).as_posix()
-    except ValueError:
-        rel = path.as_posix()
-    codes: list[str] = []
-    for glob, ignored in config.per_file_ignores.items():
-        if fnmatch.fnmatch(rel, glob):
-            codes.extend(ignored)
-    return tuple(codes)
-
-
 def _apply_fixes(
     loaded: list[_Loaded], sites: _Sites, config: Config, options: Options, result: Result
 ) -> list[_Loaded]:
@@ -289,7 +272,7 @@ def _apply_fixes(
         if not _write_fixed(item, encode(item.source, new_text), config, result):
             continue
         result.fixed[item.page.display] = result.fixed.get(item.page.display, 0) + applied
-        again = _load(item.path, sites, config, result)
+        again = _load(item.path, sites, result)
         if again is None:
             continue
         items[index] = again
@@ -358,7 +341,7 @@ def _relink(
         result.fixed[display] = result.fixed.get(display, 0) + count
     for index, item in enumerate(items):
         if item.path.resolve() in touched:
-            items[index] = _load(item.path, sites, config, result) or item
+            items[index] = _load(item.path, sites, result) or item
 
 
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int]:
@@ -368,11 +351,4 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int]:
         if chosen and fix.start < chosen[-1].end:
             continue
         chosen.append(fix)
-    pieces: list[str] = []
-    at = 0
-    for fix in chosen:
-        pieces.append(text[at : fix.start])
-        pieces.append(fix.replacement)
-        at = fix.end
-    pieces.append(text[at:])
-    return "".join(pieces), len(chosen)
+    return splice(text, [(f.start, f.end, f.replacement) for f in chosen]), len(chosen)

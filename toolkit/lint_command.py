@@ -8,10 +8,10 @@ import sys
 from itertools import chain
 from pathlib import Path
 
-from toolkit.config import load_config
+from toolkit.config import FailOn, load_config
 from toolkit.errors import KbError
 from toolkit.findings import Finding, Severity, format_findings, quoted, statistics
-from toolkit.lint import ALL_RULES, Options, lint
+from toolkit.lint import ALL_RULES, FAMILY_OF, Options, lint
 from toolkit.rules.base import Rule
 
 DOCS = Path(__file__).resolve().parent / "docs" / "rules"
@@ -74,7 +74,7 @@ def moved_ids_report(path: str, moves: list[tuple[str, str, str]]) -> str:
     return "".join(lines)
 
 
-def fails(findings: list[Finding], fail_on: str, max_warnings: int | None) -> bool:
+def fails(findings: list[Finding], fail_on: FailOn, max_warnings: int | None) -> bool:
     """Whether the findings fail the run: any error; warnings past `max_warnings` (ESLint's
     `--max-warnings`), or any warning when `fail_on` is `warning`."""
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
@@ -108,20 +108,16 @@ def _find_rule(code_or_name: str) -> Rule:
     for rule in ALL_RULES.values():
         if code_or_name.upper() == rule.code or code_or_name == rule.name:
             return rule
-    raise KbError(f"unknown code {code_or_name!r}; codes start with ANC, LNK, MTH, QST, SUP or DGM")
+    prefixes = list(dict.fromkeys(code[:3] for code in ALL_RULES))
+    raise KbError(
+        f"unknown code {code_or_name!r}; codes start with {', '.join(prefixes[:-1])} "
+        f"or {prefixes[-1]}"
+    )
 
 
 def family_of(rule: Rule) -> str:
     """The rule family a code belongs to, named as its docs and fixture folders are."""
-    prefix = rule.code[:3]
-    return {
-        "ANC": "anchors",
-        "LNK": "links",
-        "MTH": "formulas",
-        "QST": "questions",
-        "SUP": "suppress",
-        "DGM": "diagrams",
-    }.get(prefix, prefix.lower())
+    return FAMILY_OF[rule.code]
 
 
 _CODE_HEADING = re.compile(r"## [A-Z]{3}[0-9]{3} ")

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from toolkit.document import Heading
+from toolkit.link_targets import encode
 from toolkit.slug import heading_options
 
 QUESTION_LEVELS = (3, 4)
@@ -21,8 +22,6 @@ _NUMBER_SPLIT = re.compile(r"[.．]")
 _SECTION_NUMBER = re.compile(r"\s*(\d+)\s*[.．、](?!\d)")
 _EMPHASIS_TAG = re.compile(r"<(/?)(strong|em)>")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-# Characters a docsify link target cannot hold as they are (the link rules' LNK004 and Markdown).
-_LINK_UNSAFE = re.compile(r"[\s<>\"{}|\\^`()%\[\]]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +129,5 @@ def question_key(text: str) -> str:
 
 def docsify_link(page: str, anchor: str | None = None) -> str:
     """A root-relative docsify link to a page (and heading id), encoded where Markdown needs it."""
-
-    def encode(part: str) -> str:
-        return _LINK_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), part)
-
     target = "/" + encode(page)
     return f"{target}?id={encode(anchor)}" if anchor else target

@@ -38,13 +38,13 @@ class _AttributeFinder(HTMLParser):
         for name, value in attrs:
             if name not in ("href", "src") or value is None:
                 continue
-            at = _attribute_value_at(tag_text, name, value)
+            at = _attribute_value_at(tag_text, name)
             self.found.append((name, value, tag_start + at))
 
     handle_startendtag = handle_starttag
 
 
-def _attribute_value_at(tag_text: str, name: str, value: str) -> int:
+def _attribute_value_at(tag_text: str, name: str) -> int:
     match = re.search(rf"\b{name}\s*=\s*([\"']?)", tag_text, re.I)
     if match is None:
         return 0

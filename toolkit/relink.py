@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
+from toolkit.config import Profile
 from toolkit.document import Document, parse
+from toolkit.edits import Edit, splice
 from toolkit.errors import KbError
 from toolkit.fileio import inside, read_file, write_atomic
+from toolkit.link_targets import anchor_edit_in
+from toolkit.routes import Router
 from toolkit.rules.base import Page
 from toolkit.rules.linkroutes import routed_links
-from toolkit.site import Router, Site
+from toolkit.site import Site
 from toolkit.slug import docsify_ids, github_ids
 from toolkit.source import decode, encode
 
-# What a bare anchor may not hold inside a link target (the link rules' LNK004).
-_MUST_ENCODE = re.compile(r"[\s<>\"{}|\\^`()]|%(?![0-9A-Fa-f]{2})")
-
-Moves = Mapping[str, Mapping[str, str]]
+Moves = Mapping[Profile, Mapping[str, str]]
 """Per profile (`docsify`, `github`): old heading id to new heading id."""
 
 
@@ -34,11 +34,11 @@ class Rewritten:
 
 def moved_ids(
     before: Document, after: Document, docsify_version: int = 4
-) -> dict[str, dict[str, str]]:
+) -> dict[Profile, dict[str, str]]:
     """Ids that changed, heading by heading; nothing when the heading count changed."""
     if len(before.headings) != len(after.headings):
         return {}
-    pairs = {
+    pairs: dict[Profile, tuple[list[str], list[str]]] = {
         "docsify": (
             docsify_ids([h.html for h in before.headings], docsify_version),
             docsify_ids([h.html for h in after.headings], docsify_version),
@@ -48,7 +48,7 @@ def moved_ids(
             github_ids(h.text for h in after.headings),
         ),
     }
-    moves: dict[str, dict[str, str]] = {}
+    moves: dict[Profile, dict[str, str]] = {}
     for profile, (old, new) in pairs.items():
         changed = {o: n for o, n in zip(old, new, strict=True) if o != n}
         if changed:
@@ -56,7 +56,9 @@ def moved_ids(
     return moves
 
 
-def rewrite_links(site: Site, target: str, moves: Moves, profiles: tuple[str, ...]) -> Rewritten:
+def rewrite_links(
+    site: Site, target: str, moves: Moves, profiles: tuple[Profile, ...]
+) -> Rewritten:
     """Point every link of the site that named a moved id of page `target` at its new id.
 
     Each file is written atomically with its BOM and line ends; nothing but anchors changes.
@@ -85,7 +87,7 @@ def rewrite_links(site: Site, target: str, moves: Moves, profiles: tuple[str, ..
         if source.newline is None:
             done.errors.append(f"{rel}: mixes line-end styles; links to moved ids not rewritten")
             continue
-        text = _splice(doc.text, edits)
+        text = splice(doc.text, edits)
         new_data = encode(source, text)
         try:
             write_atomic(real, new_data)
@@ -97,8 +99,8 @@ def rewrite_links(site: Site, target: str, moves: Moves, profiles: tuple[str, ..
     return done
 
 
-def _edits(page: Page, target: str, moves: Moves, router: Router) -> list[tuple[int, int, str]]:
-    edits: dict[int, tuple[int, int, str]] = {}
+def _edits(page: Page, target: str, moves: Moves, router: Router) -> list[Edit]:
+    edits: dict[int, Edit] = {}
     for routed in routed_links(page, router):
         link = routed.link
         anchor = routed.route.anchor
@@ -108,40 +110,7 @@ def _edits(page: Page, target: str, moves: Moves, router: Router) -> list[tuple[
         new = moves.get(routed.profile, {}).get(anchor)
         if new is None or link.target_start in edits:
             continue
-        edit = _anchor_edit(page.doc.text, link.target, link.target_start, anchor, new)
+        edit = anchor_edit_in(page.doc.text, link.target, link.target_start, anchor, new)
         if edit is not None:
             edits[link.target_start] = edit
     return sorted(edits.values())
-
-
-def _anchor_edit(
-    text: str, written_target: str, start: int, anchor: str, new: str
-) -> tuple[int, int, str] | None:
-    """Replace the last occurrence of the anchor, as it is written, inside the link target."""
-    if text[start : start + len(written_target)] != written_target:
-        return None
-    for written, encoded in (
-        (anchor, False),
-        (quote(anchor, safe=""), True),
-        (quote(anchor), True),
-    ):
-        at = written_target.rfind(written)
-        if at < 0 or not written:
-            continue
-        if encoded:
-            replacement = quote(new, safe="")
-        else:
-            replacement = _MUST_ENCODE.sub(lambda m: quote(m.group(), safe=""), new)
-        return (start + at, start + at + len(written), replacement)
-    return None
-
-
-def _splice(text: str, edits: list[tuple[int, int, str]]) -> str:
-    pieces: list[str] = []
-    at = 0
-    for begin, end, replacement in edits:
-        pieces.append(text[at:begin])
-        pieces.append(replacement)
-        at = end
-    pieces.append(text[at:])
-    return "".join(pieces)

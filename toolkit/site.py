@@ -1,316 +1,27 @@
-"""The docsify site: which file a link names, and the heading ids of every page."""
+"""The docsify site: its files, and the heading ids of every page (kept in the heading cache)."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
 import os
-import posixpath
-import re
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, unquote, urlsplit
 
-from toolkit.document import Document, Heading, parse
+from toolkit.document import Document, parse
 from toolkit.errors import KbError
 from toolkit.fileio import read_file_stat, safe_resolve
 from toolkit.heading_index import HeadingIndex, Opened, Row, Stamp
-from toolkit.question_headings import is_question, plain_title, question_key, split_number
-from toolkit.site_info import CURRENT_KATEX, EXTERNAL_URL, SiteInfo
-from toolkit.slug import docsify_base_slug, docsify_ids, github_ids, heading_options
+from toolkit.page_ids import PageIds, QuestionRef, ids_from_json, ids_to_json, page_ids, same_ids
+from toolkit.routes import DOCSIFY_DEFAULTS, Router, site_router
+from toolkit.site_info import CURRENT_KATEX, MathPlugin, SiteInfo
 from toolkit.source import decode
 
 if TYPE_CHECKING:
     from toolkit.tex.verdicts import VerdictCache
-
-
-@dataclass(frozen=True, slots=True)
-class Route:
-    """Where a link lands: a file of the site (maybe outside it) and an optional heading id."""
-
-    path: str | None
-    """Site-relative POSIX path of the file; starts with `../` when it escapes the root;
-    None for a same-page anchor or an external link."""
-    anchor: str | None
-    external: bool = False
-    folder_route: bool = False
-    """The link named a folder with a trailing `/` (docsify serves its README.md)."""
-    bare: str = ""
-    """The path part as written, percent-decoded, without query or fragment."""
-    above_root: bool = False
-    """The path climbed above the site root, where the browser stays (docsify profile)."""
-
-
-def _split(target: str) -> tuple[str, str, str]:
-    """Path, query and fragment of a link target."""
-    parts = urlsplit(target)
-    return unquote(parts.path), parts.query, unquote(parts.fragment)
-
-
-@dataclass(frozen=True, slots=True)
-class Router:
-    """The `window.$docsify` settings that decide where a Markdown link lands."""
-
-    relative_path: bool = False
-    alias: tuple[tuple[str, str], ...] = ()
-    ext: str = ".md"
-    homepage: str = "README.md"
-    coverpage: str | None = None
-    """The cover page: docsify shows it over the home page, so its `#x` links land there."""
-    history: bool = False
-    """`routerMode: 'history'`: the page's own URL is its route, so raw HTML resolves from the
-    page's folder, not from index.html's."""
-    no_compile: tuple[str, ...] = ()
-    """`noCompileLinks`: patterns of links docsify leaves to the browser."""
-
-    def file_of(self, route: str) -> str:
-        """The file docsify fetches for a route (its router's getFile, without basePath)."""
-        for _ in range(len(self.alias) + 1):  # docsify re-applies aliases until none matches
-            changed = _apply_alias(route, self.alias)
-            if changed == route:
-                break
-            route = changed
-        if route.endswith((self.ext, ".html")):
-            file = route
-        elif route.endswith("/"):
-            file = f"{route}README{self.ext}"
-        else:
-            file = route + self.ext
-        if file == f"/README{self.ext}":
-            file = "/" + self.homepage.lstrip("/")
-        return file
-
-
-DOCSIFY_DEFAULTS = Router()
-
-
-def _apply_alias(route: str, alias: tuple[tuple[str, str], ...]) -> str:
-    for pattern, target in alias:
-        try:
-            compiled = _alias_pattern(pattern)
-        except re.error:
-            continue
-        if compiled.fullmatch(route):
-            return compiled.sub(_js_replacement(target), route, count=1)
-    return route
-
-
-@functools.lru_cache(maxsize=256)
-def _alias_pattern(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
-def _js_replacement(target: str) -> str:
-    """A JavaScript replacement string (`$1`) as Python's (`\\1`)."""
-    return re.sub(r"\$(\d)", r"\\\1", target.replace("\\", "\\\\"))
-
-
-@functools.lru_cache(maxsize=65536)
-def docsify_route(
-    target: str,
-    page: str,
-    *,
-    image: bool = False,
-    html: bool = False,
-    router: Router = DOCSIFY_DEFAULTS,
-) -> Route:
-    """Resolve a link on `page` (site-relative) the way docsify 4's compiler and the browser do.
-
-    Markdown links become docsify routes (docsify's `toURL`, then the file its router
-    fetches); images load from the page's folder, even with a leading `/` (docsify 4 joins
-    them to the page's folder); raw-HTML `src`/`href` load from index.html's folder.
-    """
-    if EXTERNAL_URL.match(target):
-        return Route(None, None, external=True)
-    if html:
-        return _document_route(target, page, router)
-    if ":" in target or "//" in target:
-        return _document_route(target, page, router)  # docsify leaves these alone
-    if not image and any(_matches(pattern, target) for pattern in router.no_compile):
-        return _document_route(target, page, router)
-    if image:
-        path, _query, _fragment = _split(target)
-        joined = posixpath.join(posixpath.dirname(page), path.lstrip("/"))
-        return _clamped(joined, None, bare=path)
-    if target.startswith("#"):
-        # docsify reads `#…` as this page's `?id=…`, `#/a/b` included: it never changes page.
-        first = target[1:].split("&")[0]
-        return Route(None, _query_case(unquote(first.split("=")[0])) or None)
-    if target == router.homepage:
-        target = "README"
-    written, hash_sign, fragment = target.partition("#")
-    path, _, query = written.partition("?")
-    anchor = _query_case(unquote(fragment) if hash_sign else _query_id(query))
-    path = unquote(path)
-    if not path:
-        return Route(None, anchor)
-    route = re.sub(r"\.md$", "", path)
-    if router.relative_path and not route.startswith("/"):
-        route = posixpath.join("/" + posixpath.dirname(page), route)
-    else:
-        route = "/" + route.lstrip("/")
-    file = router.file_of(route)
-    if ":" in file or "//" in file:
-        return Route(None, None, external=True)  # an alias to another server
-    return _clamped(file.lstrip("/"), anchor, folder_route=route.endswith("/"), bare=path)
-
-
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def ascii_lower(text: str) -> str:
-    """Lower-case ASCII letters only, as docsify's stringifyQuery does to an encoded query
-    (other characters are %-encoded first, so offsets stay put)."""
-    return text.translate(_ASCII_LOWER)
-
-
-def _query_case(anchor: str | None) -> str | None:
-    """The id as docsify's router keeps it: ASCII letters of a Markdown link's id lose case."""
-    return ascii_lower(anchor) if anchor else anchor
-
-
-def _query_id(query: str) -> str | None:
-    return parse_qs(query).get("id", [None])[0] if query else None
-
-
-def _document_route(target: str, page: str, router: Router) -> Route:
-    """A URL the browser resolves against the page's address (raw HTML, `:ignore` links):
-    index.html's folder in hash mode, the page's own folder in history mode.
-
-    `#/a/b` is a docsify route all the same: the router reads it from the address bar.
-    """
-    if target.startswith("#/"):
-        return docsify_route(target[1:], "", router=router)
-    if target.startswith("#") and router.history:
-        return Route(None, unquote(target[1:]) or None)
-    if target.startswith("#"):
-        # In hash mode the address bar's `#x` is the route `/x` (measured: a page `x.md`, 404).
-        return (
-            docsify_route("/" + target[1:], "", router=router) if target[1:] else Route(None, None)
-        )
-    path, query, fragment = _split(target)
-    anchor = fragment or _query_id(query)
-    if not path:
-        return Route(None, anchor)
-    if router.history and not path.startswith("/"):
-        path = posixpath.join("/" + posixpath.dirname(page), path)
-    return _clamped(path.lstrip("/"), anchor, folder_route=path.endswith("/"), bare=path)
-
-
-def _matches(pattern: str, target: str) -> bool:
-    try:
-        return _alias_pattern(f"^{pattern}$").search(target) is not None
-    except re.error:
-        return False
-
-
-@functools.lru_cache(maxsize=65536)
-def github_route(target: str, page: str) -> Route:
-    """Resolve a link on `page` the way GitHub's file view does: relative to the file."""
-    if EXTERNAL_URL.match(target):
-        return Route(None, None, external=True)
-    path, _query, fragment = _split(target)
-    if not path:
-        return Route(None, fragment or None)
-    if path.startswith("/"):
-        return Route(None, None, external=True)  # repository-absolute: outside what we can see
-    joined = posixpath.join(posixpath.dirname(page), path)
-    return Route(_normalise(joined), fragment or None, folder_route=path.endswith("/"), bare=path)
-
-
-def _clamped(path: str, anchor: str | None, *, folder_route: bool = False, bare: str) -> Route:
-    """A route whose `..` stop at the site root, as URLs do at a server's root."""
-    normal = _normalise(path)
-    parts = normal.split("/")
-    climbed = 0
-    while climbed < len(parts) and parts[climbed] == "..":
-        climbed += 1
-    kept = "/".join(parts[climbed:])
-    return Route(kept, anchor, folder_route=folder_route, bare=bare, above_root=climbed > 0)
-
-
-def _normalise(path: str) -> str:
-    normal = posixpath.normpath(path) if path else "."
-    return "" if normal == "." else normal
-
-
-@dataclass(frozen=True, slots=True)
-class PageIds:
-    """What other pages need to know about one page's headings."""
-
-    docsify: tuple[str, ...]
-    github: tuple[str, ...]
-    repeated: frozenset[str]
-    """docsify ids of headings whose text repeats on the page (their ids depend on order)."""
-    math: frozenset[str]
-    """docsify ids of headings containing math (their ids depend on KaTeX's output)."""
-    empty: bool
-    """The page has no content: docsify shows it as 404."""
-    links: frozenset[tuple[str, str]]
-    """(page, anchor) of each docsify link to another page ('' when it names no heading):
-    what a change elsewhere can break here."""
-    questions: tuple[QuestionRef, ...] = ()
-    """The page's question headings, for finding a question asked twice in the book."""
-    numbered_questions: int = 0
-    """How many of its question headings start with an `N.M` number (`### 1.2 …？`)."""
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionRef:
-    """A question heading as the book-wide duplicate check needs it."""
-
-    key: str
-    """Text normalised for width, case, punctuation and spaces."""
-    line: int
-    column: int
-    text: str
-
-
-def page_ids(
-    doc: Document, rel: str, docsify_version: int = 4, router: Router = DOCSIFY_DEFAULTS
-) -> PageIds:
-    """Compute a page's heading ids in every profile, and the pages it links to."""
-    titles = [heading_options(h.html) for h in doc.headings]
-    bases = [docsify_base_slug(t.custom_id or t.title, docsify_version) for t in titles]
-    ids = docsify_ids([h.html for h in doc.headings], docsify_version)
-    counts = Counter(bases)
-    links = set()
-    for link in doc.links:
-        if link.kind in ("inline", "reference"):
-            route = docsify_route(link.target, rel, router=router)
-            if route.path is not None:
-                links.add((route.path, route.anchor or ""))
-    return PageIds(
-        docsify=tuple(ids),
-        github=tuple(github_ids(h.text for h in doc.headings)),
-        repeated=frozenset(i for i, base in zip(ids, bases, strict=True) if counts[base] > 1),
-        math=frozenset(i for i, h in zip(ids, doc.headings, strict=True) if h.has_math),
-        empty=not doc.text.strip(),
-        links=frozenset(links),
-        questions=tuple(_question_refs(doc)),
-        numbered_questions=sum(1 for h in doc.headings if _numbered_question(h)),
-    )
-
-
-def _numbered_question(heading: Heading) -> bool:
-    if not is_question(heading):
-        return False
-    number, _at = split_number(plain_title(heading))
-    return number is not None and len(number) >= 2
-
-
-def _question_refs(doc: Document) -> Iterator[QuestionRef]:
-    for heading in doc.headings:
-        if is_question(heading):
-            title = plain_title(heading)
-            _number, at = split_number(title)
-            key = question_key(title)
-            if key:
-                yield QuestionRef(key, heading.line, heading.column, title[at:])
 
 
 @dataclass
@@ -319,7 +30,7 @@ class Site:
 
     root: Path
     docsify_version: int = 4
-    math: str = "kb"
+    math: MathPlugin = "kb"
     """The math plugin whose rules find formulas on this site (see `site_info.SiteInfo.math`)."""
     katex_version: str | None = CURRENT_KATEX
     """The KaTeX release the site renders formulas with (None: not KaTeX)."""
@@ -348,7 +59,7 @@ class Site:
         root: Path,
         docsify_version: int = 4,
         *,
-        math: str = "kb",
+        math: MathPlugin = "kb",
         katex_version: str | None = CURRENT_KATEX,
         router: Router = DOCSIFY_DEFAULTS,
     ) -> Site:
@@ -387,13 +98,6 @@ class Site:
                     if entry.is_symlink():
                         self._symlinks.add(rel)
                     self._by_casefold.setdefault(rel.casefold(), rel)
-
-    def relative(self, path: Path) -> str | None:
-        """Site-relative POSIX path of a file, or None when it is outside the site."""
-        try:
-            return safe_resolve(path).relative_to(self.root).as_posix()
-        except ValueError:
-            return None
 
     def exists(self, rel: str) -> bool:
         return rel in self.files or rel in self.folders or rel == ""
@@ -436,7 +140,7 @@ class Site:
                 entry = self.index.entry(rel)
                 if entry is None:  # the cache went away under us: read the page after all
                     return self._parse_page(rel)
-                self._ids[rel] = _ids_from_json(entry)
+                self._ids[rel] = ids_from_json(entry)
         return self._ids[rel]
 
     def _check(self, rel: str) -> bool:
@@ -488,7 +192,7 @@ class Site:
 
     def _store(self, rel: str, stamp: Stamp, ids: PageIds) -> None:
         self._ids[rel] = ids
-        self._rows[rel] = Row(stamp, _ids_to_json(ids), ids.links, [q.key for q in ids.questions])
+        self._rows[rel] = Row(stamp, ids_to_json(ids), ids.links, [q.key for q in ids.questions])
         self._restamped.pop(rel, None)
         self._new_questions = None
 
@@ -563,7 +267,7 @@ class Site:
         if rel not in self._rows:
             return False  # not parsed anew: the cache's entry is current
         before = self.index.entry(rel)
-        return before is None or not _same_ids(_ids_from_json(before), self._ids[rel])
+        return before is None or not same_ids(ids_from_json(before), self._ids[rel])
 
     def dependents(self, changed: set[str]) -> list[str]:
         """Pages with a link into `changed` that the change may have broken.
@@ -604,15 +308,6 @@ class Site:
         )
 
 
-def _same_ids(before: PageIds, after: PageIds) -> bool:
-    return (before.docsify, before.repeated, before.math, before.empty) == (
-        after.docsify,
-        after.repeated,
-        after.math,
-        after.empty,
-    )
-
-
 def _settled(mtime_ns: int, checked_ns: int) -> bool:
     """The file's mtime is safely older than the moment it was hashed: an edit since would show.
 
@@ -620,57 +315,6 @@ def _settled(mtime_ns: int, checked_ns: int) -> bool:
     hashing keeps size and mtime, so such files are hashed again.
     """
     return mtime_ns < checked_ns - 2_000_000_000
-
-
-def _ids_to_json(ids: PageIds) -> dict[str, object]:
-    return {
-        "docsify": list(ids.docsify),
-        "github": list(ids.github),
-        "repeated": sorted(ids.repeated),
-        "math": sorted(ids.math),
-        "empty": ids.empty,
-        "links": sorted(ids.links),
-        "questions": [[q.key, q.line, q.column, q.text] for q in ids.questions],
-        "numbered-questions": ids.numbered_questions,
-    }
-
-
-def _ids_from_json(data: dict[str, object]) -> PageIds:
-    def strings(key: str) -> list[str]:
-        value = data.get(key, [])
-        return [str(v) for v in value] if isinstance(value, list) else []
-
-    return PageIds(
-        docsify=tuple(strings("docsify")),
-        github=tuple(strings("github")),
-        repeated=frozenset(strings("repeated")),
-        math=frozenset(strings("math")),
-        empty=bool(data.get("empty", False)),
-        links=frozenset(_links_from_json(data.get("links"))),
-        questions=tuple(_questions_from_json(data.get("questions"))),
-        numbered_questions=_int(data.get("numbered-questions")),
-    )
-
-
-def _int(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _links_from_json(value: object) -> Iterator[tuple[str, str]]:
-    if isinstance(value, list):
-        for row in value:
-            if isinstance(row, list) and len(row) == 2:
-                yield str(row[0]), str(row[1])
-
-
-def _questions_from_json(value: object) -> Iterator[QuestionRef]:
-    if not isinstance(value, list):
-        return
-    for row in value:
-        if isinstance(row, list) and len(row) == 4:
-            key, line, column, text = row
-            if isinstance(line, int) and isinstance(column, int):
-                yield QuestionRef(str(key), line, column, str(text))
 
 
 def cache_folder() -> Path:
@@ -710,20 +354,7 @@ def iter_markdown(paths: Iterable[Path], errors: list[str] | None = None) -> lis
     return found
 
 
-def site_router(info: SiteInfo) -> Router:
-    """The router settings of a site as its index.html (and the settings) describe it."""
-    return Router(
-        info.relative_path,
-        info.alias,
-        info.ext,
-        info.homepage,
-        info.coverpage,
-        info.router_mode == "history",
-        info.no_compile_links,
-    )
-
-
-def scan_site(info: SiteInfo, root: Path | None = None, math: str | None = None) -> Site:
+def scan_site(info: SiteInfo, root: Path | None = None, math: MathPlugin | None = None) -> Site:
     """List a site described by `info` (at `root` when it is a mirror of it elsewhere)."""
     return Site.scan(
         root or info.content_root or info.root,

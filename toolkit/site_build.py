@@ -1,4 +1,4 @@
-"""`kb build-site` and `kb serve`: the book's editions as one static docsify site."""
+"""The book's editions as one static docsify site, and a local server for it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -221,22 +220,6 @@ class _Copier:
         shutil.copy2(source, copy)
 
 
-def run_build_site(out: Path, config: Config) -> int:
-    """`kb build-site OUT`: build, report on stderr what was left out; 0 on success."""
-    result = build_site(out, config)
-    for edition, source in result.missing:
-        print(
-            f"kb: note: {source} does not exist: the {edition.code} edition ({edition.url_path}) "
-            "is not built; `kb translate` writes it",
-            file=sys.stderr,
-        )
-    for line in result.refused:
-        print(f"kb: warning: {line}", file=sys.stderr)
-    names = ", ".join(f"{e.code} at {e.url_path}" for e in result.built)
-    print(f"built {names} into {result.out}", file=sys.stderr)
-    return 1 if result.refused else 0
-
-
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Static files with the types docsify needs; quiet except for errors."""
 
@@ -282,26 +265,3 @@ def serving(directory: Path, port: int = 0) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
-
-
-def run_serve(port: int, config: Config) -> int:
-    """`kb serve`: build into a temporary folder and serve it until Ctrl-C; 0 when stopped."""
-    with tempfile.TemporaryDirectory(prefix="kb-site-") as temp:
-        out = Path(temp) / "site"
-        result = build_site(out, config)
-        for edition, source in result.missing:
-            print(f"kb: note: {source} does not exist: no {edition.code} edition", file=sys.stderr)
-        for line in result.refused:
-            print(f"kb: warning: {line}", file=sys.stderr)
-        server = make_server(out, port)
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
-        print(f"Serving the book at {url} (Ctrl-C to stop)", flush=True)
-        for edition in result.built[1:]:
-            print(f"  {edition.code}: {url}{edition.folder}/", flush=True)
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            print("stopped", file=sys.stderr)
-        finally:
-            server.server_close()
-    return 0

@@ -52,10 +52,6 @@ def describe(info: SiteInfo, config: Config) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _listed(label: str, values: tuple[str, ...]) -> str:
-    return f"{label}: {', '.join(values)}" if values else ""
-
-
 def _shown(path: Path) -> str:
     try:
         return Path(os.path.relpath(path)).as_posix() or "."

@@ -12,12 +12,13 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from toolkit.index_html import IndexHtml, JsValue, docsify_settings, read_index_html
 
 MathPlugin = Literal["kb", "docsify-katex", "mathjax", "none"]
-MATH_PLUGINS: tuple[MathPlugin, ...] = ("kb", "docsify-katex", "mathjax", "none")
+MATH_PLUGINS: tuple[MathPlugin, ...] = get_args(MathPlugin)
+RouterMode = Literal["hash", "history"]
 CURRENT_KATEX = "0.19.1"
 """The KaTeX release kb judges by when a site does not say which one it loads."""
 DOCSIFY_KATEX_BUNDLE = "0.11.1"
@@ -61,7 +62,7 @@ class SiteInfo:
     max_level: int = 6
     homepage: str = "README.md"
     ext: str = ".md"
-    router_mode: str = "hash"
+    router_mode: RouterMode = "hash"
     no_compile_links: tuple[str, ...] = ()
     """`noCompileLinks`: patterns of links docsify does not route."""
     content_root: Path | None = None
@@ -172,7 +173,8 @@ def read_site(
         max_level=int(setting("maxLevel", int, 6)),  # type: ignore[arg-type]
         homepage=str(setting("homepage", str, "README.md")),
         ext=str(setting("ext", str, ".md")),
-        router_mode=str(setting("routerMode", str, "hash")),
+        # docsify takes any value but "history" for hash mode
+        router_mode="history" if setting("routerMode", str, "hash") == "history" else "hash",
         no_compile_links=_strings(settings.get("noCompileLinks"), "noCompileLinks", notes),
         notes=tuple(notes),
     )

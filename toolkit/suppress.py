@@ -22,6 +22,7 @@ UNUSED_SUPPRESSION = Rule(
     "A `kb-disable` comment suppresses nothing: remove it.",
     severity=Severity.WARNING,
 )
+NAME = "suppress"
 RULES = (UNKNOWN_CODE, UNUSED_SUPPRESSION)
 
 _PRAGMA = re.compile(r"^kb-(disable-next-line|disable-line|disable|enable)\b(.*)$", re.S)
@@ -83,7 +84,7 @@ def _parse(
             continue
         kind, words = match.group(1), re.split(r"[\s,]+", match.group(2).strip())
         codes = {by_name.get(w, w) for w in words if w}
-        column = lines[comment.line - 1].find("<!--") + 1
+        column = comment.column
         unknown = sorted(c for c in codes if c not in rules)
         if not codes or unknown:
             what = f"unknown code {', '.join(unknown)}" if unknown else "no code"

@@ -165,6 +165,7 @@ def test_serving_answers_on_loopback(tmp_path: Path) -> None:
             assert reply.read().decode("utf-8") == "# 首页\n"
 
 
+@pytest.mark.slow
 def test_kb_serve_prints_the_address_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     project = _project(tmp_path)
     process = subprocess.Popen(

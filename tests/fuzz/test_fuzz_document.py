@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ _ODD_SPACE = re.compile(r"^[^\S \t\n]", re.M)
 """A line starting with whitespace that Python's str.strip() removes but CommonMark keeps."""
 
 
+@pytest.mark.slow
 @FUZZ
 @given(TEXT)
 def test_document_never_raises_and_positions_are_in_the_text(text: str) -> None:

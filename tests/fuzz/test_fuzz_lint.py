@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,6 +21,7 @@ ERROR = re.compile(r"^kb: error: content/\S+(:\d+)?: .+$")
 ANY_BYTES = st.one_of(st.binary(max_size=3000), page_bytes())
 
 
+@pytest.mark.slow
 @FUZZ
 @given(readme=ANY_BYTES, page=ANY_BYTES, fmt=st.sampled_from(FORMATS))
 def test_any_bytes_give_findings_or_a_named_error(readme: bytes, page: bytes, fmt: str) -> None:
@@ -52,6 +54,7 @@ def _fixable_left(root: Path, errors: str) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 @FUZZ
 @given(readme=page_bytes(), page=pages(), questions=pages())
 def test_fix_leaves_no_fixable_finding_and_a_second_fix_changes_nothing(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,6 +15,7 @@ from toolkit.translate.segment import Terms, segment_page
 TERMS = Terms(keep=("Transformer", "LoRA", "KV Cache", "注意力"))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(text=st.one_of(st.text(max_size=2000), pages()), glossary=st.booleans())
 def test_untranslated_segments_reassemble_byte_for_byte(text: str, glossary: bool) -> None:

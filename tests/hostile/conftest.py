@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,12 +22,11 @@ README_FINDING = "content/README.md:5:1: ANC001 anchor 'nope' not found in READM
 
 @dataclass(frozen=True)
 class Run:
-    """What one `kb` run printed, returned, and how long it took."""
+    """What one `kb` run printed and returned."""
 
     status: int
     out: str
     err: str
-    seconds: float
 
     @property
     def lines(self) -> list[str]:
@@ -55,13 +53,11 @@ class Kb:
 
     def __call__(self, *args: str) -> Run:
         self.capsys.readouterr()
-        start = time.perf_counter()
         status = main(list(args))
-        seconds = time.perf_counter() - start
         captured = self.capsys.readouterr()
         assert "Traceback" not in captured.err
         assert status in (0, 1, 2)
-        return Run(status, captured.out, captured.err, seconds)
+        return Run(status, captured.out, captured.err)
 
 
 @pytest.fixture
@@ -120,7 +116,6 @@ def run_process(
     count even on CI, which runs as root.
     """
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "toolkit", *args],
         cwd=cwd,
@@ -130,7 +125,7 @@ def run_process(
         timeout=timeout,
         preexec_fn=_drop_file_capabilities if unprivileged and os.geteuid() == 0 else None,
     )
-    run = Run(done.returncode, done.stdout, done.stderr, time.perf_counter() - start)
+    run = Run(done.returncode, done.stdout, done.stderr)
     assert "Traceback" not in run.err, run.err
     return run
 

@@ -50,7 +50,6 @@ def test_undecodable_file_is_named_and_the_rest_is_checked(
     assert run.err.splitlines() == [f"kb: error: content/{message}"]
     assert run.lines == [README_FINDING]
     assert stamps(project) == before
-    assert run.seconds < 20
 
 
 def test_utf8_bom_is_kept_by_fix(project: Path, kb: Kb) -> None:

@@ -15,6 +15,8 @@ import pytest
 
 from tests.hostile.conftest import REPO
 
+pytestmark = pytest.mark.slow
+
 _AUDIT = """\
 import json, sys
 seen = []

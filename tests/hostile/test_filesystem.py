@@ -39,6 +39,7 @@ OUTSIDE_LINKS = """\
 """
 
 
+@pytest.mark.slow
 def test_links_out_of_the_site_are_findings_and_never_read(
     project: Path, kb: Kb, outside: Path
 ) -> None:
@@ -65,6 +66,7 @@ def test_links_out_of_the_site_are_findings_and_never_read(
     assert (status, opened) == (1, [])
 
 
+@pytest.mark.slow
 def test_symlink_out_of_the_repository_is_named_and_never_read(
     project: Path, kb: Kb, outside: Path
 ) -> None:
@@ -119,13 +121,13 @@ def test_fix_writes_through_a_temporary_file_and_keeps_the_mode(
     page.chmod(0o751)
     inode = page.stat().st_ino
     renames: list[tuple[str, str]] = []
-    replace = os.replace
+    replace = fileio._replace
 
     def spy(src: str, dst: str | Path) -> None:
         renames.append((str(src), str(dst)))
         replace(src, dst)
 
-    monkeypatch.setattr(fileio.os, "replace", spy)
+    monkeypatch.setattr(fileio, "_replace", spy)
     assert kb("lint", "--fix", "content/page.md").status == 1
     ((src, dst),) = [(s, d) for s, d in renames if Path(d).parent == page.resolve().parent]
     assert Path(dst) == page.resolve()
@@ -147,7 +149,7 @@ def test_a_failed_write_leaves_the_file_and_no_temporary(
     def full(*args: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(fileio.os, fault, full)
+    monkeypatch.setattr(fileio, f"_{fault}", full)
     run = kb("lint", "--fix", "content/page.md")
     assert run.status == 2
     assert run.err == "kb: error: content/page.md: cannot write: No space left on device\n"
@@ -173,12 +175,13 @@ def test_symlink_loops(project: Path, kb: Kb) -> None:
         f"kb: error: content/loop2.md: {loop}",
         f"kb: error: content/self.md: {loop}",
     ]
+    # A walk that followed sub/back would find README.md again, and its finding with it.
     assert run.lines == [
         README_FINDING,
         "content/sub/page.md:1:1: LNK001 page sub/back/sub/back/README.md not found "
         "(link '/sub/back/sub/back/README.md')",
     ]
-    assert run.status == 2 and run.seconds < 20
+    assert run.status == 2
     run = kb("lint", "--fix", "content/sub/back", "content/loop1.md")
     assert run.status == 2 and f"content/loop1.md: {loop}" in run.err
 
@@ -201,6 +204,7 @@ def test_folder_named_like_a_page(project: Path, kb: Kb) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_fifo_and_device_are_refused_without_blocking(project: Path, outside: Path) -> None:
     os.mkfifo(project / "content" / "fifo.md")
     (project / "content" / "zero.md").symlink_to("/dev/zero")
@@ -222,6 +226,7 @@ needs_permissions = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow
 @needs_permissions
 def test_unreadable_file_and_folder(project: Path) -> None:
     content = project / "content"

@@ -9,7 +9,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.hostile.conftest import opened_outside, run_process
+
+pytestmark = pytest.mark.slow
 
 QUESTION = "# 注意力\n\n## 1. 基础\n\n### 1.1 什么是注意力？\n\n答。\n"
 TABLE = [

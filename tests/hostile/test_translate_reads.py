@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.hostile.conftest import Kb, opened_outside, run_process, stamps
 
 NESTED = "lists or quotes nested too deep for the Markdown parser"
@@ -20,6 +22,7 @@ def _deep_page(levels: int) -> str:
     return "# 深\n\n这是第一段。\n\n" + items + "\n这是最后一段。\n"
 
 
+@pytest.mark.slow
 def test_translate_names_lines_nested_too_deep_and_copies_them(project: Path, kb: Kb) -> None:
     source = _deep_page(30)
     (project / "content" / "deep.md").write_text(source, encoding="utf-8")
@@ -57,6 +60,7 @@ def test_translate_nesting_just_inside_the_limit_is_clean(project: Path, kb: Kb)
     assert kb("translate", "--lang", "zh-Hant", "--check").status == 0
 
 
+@pytest.mark.slow
 def test_translate_refuses_a_page_symlinked_out_of_the_site(
     project: Path, kb: Kb, outside: Path
 ) -> None:
@@ -73,6 +77,7 @@ def test_translate_refuses_a_page_symlinked_out_of_the_site(
         assert opened_outside(project, "translate", "--lang", "zh-Hant", *args) == (2, [])
 
 
+@pytest.mark.slow
 def test_translate_never_reads_an_image_symlinked_out_of_the_site(
     project: Path, kb: Kb, outside: Path
 ) -> None:
@@ -89,6 +94,7 @@ def test_translate_never_reads_an_image_symlinked_out_of_the_site(
     assert not (mirrors / "pic.png").exists()
 
 
+@pytest.mark.slow
 def test_translate_never_opens_a_fifo_image(project: Path) -> None:
     os.mkfifo(project / "content" / "fifo.png")
     (project / "content" / "p.md").write_text("# 图\n\n![管道](fifo.png)\n", encoding="utf-8")
@@ -97,6 +103,7 @@ def test_translate_never_opens_a_fifo_image(project: Path) -> None:
     assert not (project / "i18n" / "zh-Hant" / "fifo.png").exists()
 
 
+@pytest.mark.slow
 def test_translate_never_reads_a_fifo_in_place_of_a_mirror(project: Path) -> None:
     mirrors = project / "i18n" / "zh-Hant"
     mirrors.mkdir(parents=True)
@@ -113,6 +120,7 @@ def test_translate_never_reads_a_fifo_in_place_of_a_mirror(project: Path) -> Non
     assert (mirrors / "gone.md").is_fifo()  # not a mirror: left alone
 
 
+@pytest.mark.slow
 def test_translate_check_never_reads_a_mirror_symlinked_out(
     project: Path, kb: Kb, outside: Path
 ) -> None:

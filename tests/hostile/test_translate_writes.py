@@ -48,6 +48,7 @@ def _finish(process: subprocess.Popen[str]) -> tuple[int, str]:
     return process.returncode, err
 
 
+@pytest.mark.slow
 def test_two_concurrent_runs_serialise_on_the_memory(tmp_path: Path, slow: FakeLibre) -> None:
     fast = FakeLibre().start()
     sequential = make_project(tmp_path / "sequential")
@@ -95,6 +96,7 @@ def _kb(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return status, out, err
 
 
+@pytest.mark.slow
 def test_memory_and_mirrors_are_renamed_into_place_and_keep_their_mode(
     book: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -106,13 +108,13 @@ def test_memory_and_mirrors_are_renamed_into_place_and_keep_their_mode(
     page = book / ATTENTION
     page.write_text(page.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
     renames: list[tuple[Path, Path]] = []
-    replace = os.replace
+    replace = fileio._replace
 
     def spy(src: str, dst: str | Path) -> None:
         renames.append((Path(src), Path(dst)))
         replace(src, dst)
 
-    monkeypatch.setattr(fileio.os, "replace", spy)
+    monkeypatch.setattr(fileio, "_replace", spy)
     before = tree(book / "i18n")
     assert _kb(capsys, "translate", "--no-progress")[0] == 0
     after = tree(book / "i18n")
@@ -157,6 +159,7 @@ def test_translate_refuses_a_symlink_out_of_the_repository(
     assert tree(outside) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "make", "error"),
     [

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from tests.translate.fakelibre import FakeLibre
 from toolkit.cli import main
+from toolkit.translate import build
+from toolkit.translate.backends import Backend
 
 REPO = Path(__file__).resolve().parents[2]
 BOOK = REPO / "tests" / "fixtures" / "translate" / "book"
@@ -55,6 +58,14 @@ def fake() -> Iterator[FakeLibre]:
     server = FakeLibre().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The back-off waits of `kb translate` run in this process, recorded instead of slept."""
+    recorded: list[float] = []
+    monkeypatch.setattr(build, "Backend", partial(Backend, sleep=recorded.append))
+    return recorded
 
 
 @pytest.fixture

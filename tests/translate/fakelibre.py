@@ -95,7 +95,8 @@ class FakeLibre:
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # Polled every 50 ms, so that stop() returns at once rather than after up to 0.5 s.
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def url(self) -> str:
@@ -126,12 +127,15 @@ class FakeLibre:
                     action = fake.plan.popleft() if fake.plan else "ok"
                     fake.keys.add(query.get("api_key", [""])[0])
                 if fake.delay:
+                    # A real delay: tests that must stop or overlap a run half-way need time.
                     time.sleep(fake.delay)
                 if action == "429":
                     self._reply(429, b'{"error": "slow down"}', {"Retry-After": "1"})
                 elif action == "500":
                     self._reply(500, b'{"error": "boom"}')
                 elif action == "hang":
+                    # A real delay, longer than the clients' timeouts (0.3-0.5 s): the timeout
+                    # is what is under test.
                     time.sleep(1.5)
                     self._reply(200, json.dumps({"translatedText": "late"}).encode())
                 elif action == "malformed":

@@ -15,6 +15,8 @@ import pytest
 from toolkit.markdown import markdown_parser
 from toolkit.translate.code_comments import code_texts, language, masked
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 CONTENT = REPO / "content"
 EDITIONS = {"en": REPO / "i18n" / "en", "zh-Hant": REPO / "i18n" / "zh-Hant"}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import polib  # type: ignore[import-untyped]
+import pytest
 
 from tests.translate.conftest import SECRET, Kb, tree
 from tests.translate.fakelibre import FakeLibre
+from toolkit.translate.backends import Backend, BackendSettings, TranslationFailed
 from toolkit.translate.english import needed
 from toolkit.translate.glossary import load_glossary
 from toolkit.translate.mirror import load_page
@@ -32,6 +33,7 @@ def _segment_texts(project: Path, rel: str) -> list[str]:
     return [page.page.segments[i].text for i in needed(page, True)]
 
 
+@pytest.mark.slow
 def test_full_run_writes_mirrors_and_a_fuzzy_memory(project: Path, kb: Kb, fake: FakeLibre) -> None:
     status, out, err = _translate(kb)
     assert status == 0, err
@@ -60,6 +62,7 @@ def test_full_run_writes_mirrors_and_a_fuzzy_memory(project: Path, kb: Kb, fake:
     assert not (project / "i18n" / "en" / "images").exists()
 
 
+@pytest.mark.slow
 def test_second_run_sends_nothing(project: Path, kb: Kb, fake: FakeLibre) -> None:
     assert _translate(kb)[0] == 0
     before = tree(project / "i18n")
@@ -71,6 +74,7 @@ def test_second_run_sends_nothing(project: Path, kb: Kb, fake: FakeLibre) -> Non
     assert tree(project / "i18n") == before
 
 
+@pytest.mark.slow
 def test_editing_one_paragraph_sends_exactly_its_segments(
     project: Path, kb: Kb, fake: FakeLibre
 ) -> None:
@@ -99,6 +103,7 @@ def test_offline_lists_what_the_memory_lacks(project: Path, kb: Kb, fake: FakeLi
     assert not (project / "i18n" / "en").exists()
 
 
+@pytest.mark.slow
 def test_reviewed_entries_win_over_the_machine(project: Path, kb: Kb, fake: FakeLibre) -> None:
     assert _translate(kb)[0] == 0
     path = project / "i18n" / "po" / "en" / "基础" / "attention.po"
@@ -119,30 +124,57 @@ def test_reviewed_entries_win_over_the_machine(project: Path, kb: Kb, fake: Fake
     assert reviewed.msgstr == "The attention mechanism" and "fuzzy" not in reviewed.flags
 
 
-def test_429_with_retry_after_is_honoured(project: Path, kb: Kb, fake: FakeLibre) -> None:
+def _backend(fake: FakeLibre, waits: list[float]) -> Backend:
+    """A LibreTranslate backend on the fake server that records its waits instead of sleeping."""
+    settings = BackendSettings("libre", url=fake.url, timeout=0.3, retries=4, backoff=0.05)
+    return Backend(settings, sleep=waits.append)
+
+
+def test_429_waits_as_long_as_retry_after_says(fake: FakeLibre) -> None:
+    waits: list[float] = []
     fake.plan.extend(["429"])
-    started = time.monotonic()
+    assert _backend(fake, waits).translate("注意力") == "attention"
+    assert waits == [1.0]  # Retry-After: 1
+
+
+def test_500_timeouts_and_malformed_json_are_retried_with_a_doubling_backoff(
+    fake: FakeLibre,
+) -> None:
+    waits: list[float] = []
+    fake.plan.extend(["500", "hang", "malformed", "500"])
+    assert _backend(fake, waits).translate("注意力") == "attention"
+    assert waits == [0.05, 0.1, 0.2, 0.4]
+
+
+def test_a_server_that_keeps_failing_is_given_up_on(fake: FakeLibre) -> None:
+    waits: list[float] = []
+    fake.plan.extend(["500"] * 10)
+    with pytest.raises(TranslationFailed, match=r"HTTP 500\) \(gave up after 5 attempts\)"):
+        _backend(fake, waits).translate("注意力")
+    assert waits == [0.05, 0.1, 0.2, 0.4]
+    assert len(fake.plan) == 5  # five requests, no more
+
+
+def test_429_with_retry_after_is_honoured(
+    project: Path, kb: Kb, fake: FakeLibre, waits: list[float]
+) -> None:
+    fake.plan.extend(["429"])
     status, _, err = _translate(kb, "content/_navbar.md")
     assert status == 0, err
-    assert time.monotonic() - started >= 1.0  # Retry-After: 1
+    assert waits == [1.0]  # Retry-After: 1
     assert (project / "i18n" / "en" / "_navbar.md").is_file()
 
 
-def test_500_timeouts_and_malformed_json_are_retried(
-    project: Path, kb: Kb, fake: FakeLibre
+def test_a_server_that_keeps_failing_is_reported(
+    project: Path, kb: Kb, fake: FakeLibre, waits: list[float]
 ) -> None:
-    fake.plan.extend(["500", "hang", "malformed", "500"])
-    status, _, err = _translate(kb, "content/_navbar.md", "content/_sidebar.md")
-    assert status == 0, err
-    assert (project / "i18n" / "en" / "_sidebar.md").is_file()
-
-
-def test_a_server_that_keeps_failing_is_reported(project: Path, kb: Kb, fake: FakeLibre) -> None:
     fake.plan.extend(["500"] * 40)
     status, out, err = _translate(kb, "content/_navbar.md")
     assert status == 1
     assert "server error (HTTP 500) (gave up after 4 attempts)" in err
     assert not (project / "i18n" / "en" / "_navbar.md").exists()
+    # retries = 3, backoff = 0.05 in the project: a text waits 0.05, 0.1, then 0.2 s
+    assert set(waits) == {0.05, 0.1, 0.2}
 
 
 def test_a_dropped_placeholder_is_rejected_and_never_written(
@@ -157,7 +189,9 @@ def test_a_dropped_placeholder_is_rejected_and_never_written(
     assert not any("除以" in e.msgid for e in _po(project, "基础/attention.po"))
 
 
-def test_the_api_key_is_never_printed_or_written(project: Path, kb: Kb, fake: FakeLibre) -> None:
+def test_the_api_key_is_never_printed_or_written(
+    project: Path, kb: Kb, fake: FakeLibre, waits: list[float]
+) -> None:
     fake.plan.extend(["500"] * 40)
     outputs = _translate(kb, "content/_navbar.md")
     assert SECRET in fake.keys  # it did reach the server

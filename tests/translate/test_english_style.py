@@ -125,6 +125,7 @@ def test_a_bad_style_sheet_names_file_and_line(tmp_path: Path, text: str, messag
         _sheet(tmp_path, text)
 
 
+@pytest.mark.slow
 def test_check_names_the_memory_entry_to_edit(project: Path, kb: Kb, fake: FakeLibre) -> None:
     assert kb("translate", "--lang", "en")[0] == 0
     (project / "i18n" / STYLE_SHEET).write_text(SHEET, encoding="utf-8")
@@ -146,6 +147,7 @@ def test_check_names_the_memory_entry_to_edit(project: Path, kb: Kb, fake: FakeL
     assert "1 style findings" in err
 
 
+@pytest.mark.slow
 def test_the_english_edition_keeps_its_style_sheet() -> None:
     """CI: 0 full-width punctuation, 0 leftover glosses, 0 forbidden terms in i18n/en."""
     sheet = load_style_sheet(REPO / "i18n" / STYLE_SHEET)

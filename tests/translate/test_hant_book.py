@@ -18,6 +18,9 @@ from toolkit.translate.hant_table import load_hant_table
 from toolkit.translate.mirror import SourcePage, load_page
 from toolkit.translate.segment import PLACEHOLDER
 
+# The module's book fixture converts the whole book (about 15 s on a loaded machine).
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 Book = tuple[list[SourcePage], HantEdition, HantReport]
 GLOSSARY = REPO / "i18n" / "glossary.toml"
@@ -84,7 +87,6 @@ def test_the_audit_lists_every_twphrases_conversion_of_bare_s2twp(book: Book) ->
     assert missing == set()
 
 
-@pytest.mark.slow
 def test_regenerated_edition_is_lint_clean_and_equals_the_committed_one(
     tmp_path: Path, kb: Kb, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import polib  # type: ignore[import-untyped]
+import pytest
 
 from tests.translate.conftest import Kb
 
@@ -45,6 +46,7 @@ def _reviewed(kb: Kb) -> int:
     return int(row["reviewed"])
 
 
+@pytest.mark.slow
 def test_an_opted_in_page_gets_fuzzy_drafts_and_reviewed_entries_win(project: Path, kb: Kb) -> None:
     page, po, mirror = _setup(project)
     kb("translate", "--lang", "zh-Hant")
@@ -77,6 +79,7 @@ def test_an_opted_in_page_gets_fuzzy_drafts_and_reviewed_entries_win(project: Pa
     assert len(obsolete) == 1 and _reviewed(kb) == 0
 
 
+@pytest.mark.slow
 def test_a_reviewed_entry_that_breaks_a_placeholder_is_refused(project: Path, kb: Kb) -> None:
     page, po, mirror = _setup(project)
     page.write_text("# 猫\n\n用 `cat` 讲一只猫。\n", encoding="utf-8")

@@ -54,6 +54,7 @@ def test_bad_tables_name_file_and_line(tmp_path: Path, toml: str, message: str) 
         load_hant_table(path, "i18n/zh-Hant.toml")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text", ["更复杂的调度", "压缩进显存里", "花在线性层上", "用户只看最近的回复", "数据里加入噪声"]
 )
@@ -86,6 +87,7 @@ def test_one_batched_opencc_call_writes_what_one_call_per_text_writes(config: st
     assert len(batched._done) > 10  # the batch filled the memo: convert read it back
 
 
+@pytest.mark.slow  # the replay reads OpenCC's dictionaries through its opencc_dict tool
 def test_fast_replay_keeps_every_step_of_the_plain_one() -> None:
     """The compiled matchers and the per-segment memo change the speed, never a step: the
     same Tracer without them (each dictionary's own `match`) gives the same traces."""
@@ -99,6 +101,7 @@ def test_fast_replay_keeps_every_step_of_the_plain_one() -> None:
         assert fast.trace(piece) == plain.trace(piece)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("simplified", "taiwan"),
     [
@@ -125,6 +128,7 @@ TABLE = """\
 """
 
 
+@pytest.mark.slow
 def test_check_names_an_unvouched_character_with_page_and_line(project: Path, kb: Kb) -> None:
     (project / "i18n" / "zh-Hant.toml").write_text(TABLE, encoding="utf-8")
     page = project / "content" / "基础" / "猫.md"
@@ -144,6 +148,7 @@ def test_check_names_an_unvouched_character_with_page_and_line(project: Path, kb
     assert "猫.md:5: zh-Hant: 只" not in out
 
 
+@pytest.mark.slow
 def test_a_forced_phrase_fixes_the_character(project: Path, kb: Kb) -> None:
     (project / "i18n" / "zh-Hant.toml").write_text(
         TABLE + '[phrases]\n"一只猫" = "一只貓"\n', encoding="utf-8"

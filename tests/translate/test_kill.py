@@ -14,6 +14,8 @@ import pytest
 from tests.translate.conftest import make_project, process_env, tree
 from tests.translate.fakelibre import FakeLibre
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def slow() -> Iterator[FakeLibre]:

@@ -11,13 +11,15 @@ from tests.translate.conftest import Kb, tree
 from tests.translate.fakelibre import FakeLibre
 from toolkit.document import read_document
 from toolkit.errors import KbError
-from toolkit.site import docsify_route
+from toolkit.link_targets import replace_anchor
+from toolkit.routes import docsify_route
 from toolkit.slug import docsify_ids
-from toolkit.translate.mirror import compare_skeletons, replace_anchor, skeleton
+from toolkit.translate.mirror import compare_skeletons, skeleton
 
 LANGS = ("en", "zh-Hant")
 
 
+@pytest.mark.slow
 def test_mirrors_lint_clean_like_the_source(project: Path, kb: Kb) -> None:
     assert kb("translate")[0] == 0
     status, out, _ = kb("lint", "--no-cache", "content")
@@ -31,6 +33,7 @@ def _heading_at(site: Path, page: str, anchor: str) -> int:
     return docsify_ids([h.html for h in doc.headings]).index(anchor)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("toc", ["_sidebar.md", "README.md", "基础/README.md"])
 def test_every_toc_anchor_lands_on_the_translated_heading(project: Path, kb: Kb, toc: str) -> None:
     assert kb("translate")[0] == 0
@@ -64,6 +67,7 @@ def test_zh_hant_anchors_use_converted_ids(project: Path, kb: Kb) -> None:
     assert "(/基础/attention.md?id=faq)" in sidebar  # a custom id stays
 
 
+@pytest.mark.slow
 def test_check_reports_missing_and_stale_mirrors(project: Path, kb: Kb) -> None:
     status, out, _ = kb("translate", "--check")
     assert status == 1
@@ -83,6 +87,7 @@ def test_check_reports_missing_and_stale_mirrors(project: Path, kb: Kb) -> None:
     assert "i18n/zh-Hant/old.md: orphan: its source page no longer exists" in out
 
 
+@pytest.mark.slow
 def test_status_as_table_and_json(project: Path, kb: Kb, fake: FakeLibre) -> None:
     assert kb("translate", "--lang", "en", "content/_navbar.md")[0] == 0
     status, out, _ = kb("translate", "--status", "--format", "json")

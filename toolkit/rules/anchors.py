@@ -5,14 +5,14 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Iterator
-from urllib.parse import quote
 
 from toolkit.config import Config
 from toolkit.findings import Finding, Fix, Severity, clip, quoted
+from toolkit.link_targets import anchor_edit_in
 from toolkit.rules.base import Page, Rule
 from toolkit.rules.linkroutes import RoutedLink, routed_links
 from toolkit.rules.links import STRAY, stray_character
-from toolkit.site import Site, ascii_lower
+from toolkit.site import Site
 
 ANCHOR_NOT_FOUND = Rule(
     "ANC001",
@@ -32,6 +32,7 @@ ANCHOR_TO_MATH_HEADING = Rule(
     "A link points at a heading containing math, whose id leaves the math out.",
     severity=Severity.WARNING,
 )
+NAME = "anchors"
 RULES = (ANCHOR_NOT_FOUND, ANCHOR_TO_REPEATED_HEADING, ANCHOR_TO_MATH_HEADING)
 
 
@@ -109,16 +110,5 @@ def _not_found(
 
 def _anchor_fix(page: Page, target: str, start: int, anchor: str, new: str) -> Fix | None:
     """Replace the anchor inside the written target, if it is written there as such."""
-    if start < 0:
-        return None
-    if page.doc.text[start : start + len(target)] != target:
-        return None
-    # docsify lower-cases a Markdown link's id (ASCII only, so offsets stay put): search the
-    # target as it compared it.
-    compared = ascii_lower(target)
-    for written in (anchor, quote(anchor, safe="")):
-        # The anchor is the last part of the target: `/a.md?id=x` or `/a#x`.
-        at = compared.rfind(ascii_lower(written))
-        if at >= 0:
-            return Fix(start + at, start + at + len(written), new)
-    return None
+    edit = anchor_edit_in(page.doc.text, target, start, anchor, new)
+    return None if edit is None else Fix(*edit)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from toolkit.config import Config
+from toolkit.config import Config, Profile
 from toolkit.document import Document
 from toolkit.findings import Finding, Fix, Severity, visible
 from toolkit.site import Site
@@ -34,7 +34,7 @@ class Page:
     """POSIX path relative to the root of the site the page belongs to."""
     display: str
     """The path printed in findings."""
-    profiles: tuple[str, ...]
+    profiles: tuple[Profile, ...]
     """Renderers whose link rules apply: `docsify` inside the book, `github` everywhere asked."""
 
     def finding(
@@ -44,10 +44,17 @@ class Page:
         return Finding(self.display, line, column, rule.code, visible(message), rule.severity, fix)
 
 
-class RuleFamily(Protocol):
-    """A module with a RULES tuple and a pure `check` function."""
+class RuleSet(Protocol):
+    """A module with a NAME (its docs page and fixture folder) and a RULES tuple."""
+
+    @property
+    def NAME(self) -> str: ...  # noqa: N802 (a module constant)
 
     @property
     def RULES(self) -> tuple[Rule, ...]: ...  # noqa: N802 (a module constant)
+
+
+class RuleFamily(RuleSet, Protocol):
+    """A rule set with a pure `check` function."""
 
     def check(self, page: Page, site: Site, config: Config) -> Iterator[Finding]: ...

@@ -17,6 +17,7 @@ from toolkit.rules.base import Page, Rule
 from toolkit.site import Site
 from toolkit.translate.code_comments import code_texts, diagram_type, language
 
+NAME = "diagrams"
 RULES = (
     Rule(
         "DGM001",

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from toolkit.config import Config
-from toolkit.document import Formula, Position
+from toolkit.document import Document, Formula, ListItem, Position
 from toolkit.findings import Finding, Fix, Severity, clip
 from toolkit.rules.base import Page, Rule
 from toolkit.site import Site
@@ -15,6 +15,7 @@ from toolkit.site import Site
 if TYPE_CHECKING:
     from toolkit.tex import TexProblem
 
+NAME = "formulas"
 RULES = (
     Rule("MTH001", "unbalanced-braces", "A `{` is never closed, or a `}` has no `{`."),
     Rule(
@@ -112,7 +113,7 @@ _CODE_OF_KIND = {
 
 def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
     """Check every formula with the real KaTeX of the site's version, then the Markdown hazards."""
-    lines = page.doc.text.split("\n")
+    lines = page.doc.lines
     yield from _check_formulas(page, site, lines)
     for formula in page.doc.formulas:
         if formula.display and "\n" in formula.tex and page.doc.math == "kb":
@@ -183,10 +184,14 @@ def _one_line(message: str) -> str:
 def _doc_offset(page: Page, formula: Formula, offset: int, lines: list[str]) -> int | None:
     """Where a character of the tex sits in the file, or None if the mapping is unsure.
 
-    Line by line, because container markers (`> `, list indentation) are not part of the tex.
+    The Document's offset of the tex, when the tex stands there as one piece; else line by
+    line, because container markers (`> `, list indentation) are not part of the tex. (The end
+    of a multi-line tex is shown after the closing `$$`, where KaTeX's "EOF" is read.)
     """
     doc = page.doc
     tex = formula.tex
+    if formula.start >= 0 and offset < len(tex) and doc.text.startswith(tex, formula.start):
+        return formula.start + offset
     line = tex.count("\n", 0, offset)
     line_start = tex.rfind("\n", 0, offset) + 1
     piece = tex[line_start:].split("\n", 1)[0]
@@ -207,9 +212,10 @@ def _doc_offset(page: Page, formula: Formula, offset: int, lines: list[str]) -> 
 def _check_block_lines(page: Page, formula: Formula, lines: list[str]) -> Iterator[Finding]:
     """Blank lines and list markers inside `$$`: fine for markdown-it, not for marked."""
     tex_lines = formula.tex.split("\n")
+    at = len(tex_lines[0]) + 1
     for index, text in enumerate(tex_lines[1:-1], start=1):
         number = formula.line + index
-        source = lines[number - 1] if number <= len(lines) else text
+        line_at, at = at, at + len(text) + 1
         stripped = text.strip()
         if not stripped:
             yield page.finding(
@@ -221,7 +227,8 @@ def _check_block_lines(page: Page, formula: Formula, lines: list[str]) -> Iterat
             )
         elif _LIST_MARKER.match(stripped):
             marker = stripped.split()[0]
-            column = len(source) - len(source.lstrip()) + 1
+            found = _doc_offset(page, formula, line_at + len(text) - len(text.lstrip()), lines)
+            column = page.doc.position(found).column if found is not None else 1
             yield page.finding(
                 LIST_MARKER,
                 number,
@@ -264,21 +271,26 @@ def _check_stray_dollars(page: Page, lines: list[str]) -> Iterator[Finding]:
 def _unclosed_block(page: Page, stray: Position, lines: list[str], skip: set[int]) -> Finding:
     """A `$$` left as text: say which line broke the paragraph it should have closed in."""
     doc = page.doc
+    items: dict[int, ListItem] = {}
+    for listed in doc.list_items:
+        items.setdefault(listed.line, listed)
     for number in range(stray.line + 1, len(lines) + 1):
         text = lines[number - 1]
         stripped = text.strip()
         if not stripped and number == len(lines):
             break  # the empty piece after the file's last line end
-        if not stripped or _LIST_MARKER.match(stripped):
-            close = _closing(page, number, lines)
+        item = items.get(number)
+        if not stripped or item is not None:
+            close = _closing(page, number)
             if close is not None:
                 skip.update({close, close + 1})
-            rule = BLANK_LINE if not stripped else LIST_MARKER
-            what = "a blank line" if not stripped else f"`{stripped.split()[0]} ` (a list item)"
+            rule = BLANK_LINE if item is None else LIST_MARKER
+            marker = "" if item is None else _marker(doc, item, stripped)
+            what = "a blank line" if item is None else f"`{marker} ` (a list item)"
             return page.finding(
                 rule,
                 number,
-                1 if not stripped else len(text) - len(text.lstrip()) + 1,
+                1 if item is None else item.column,
                 f"{what} ends the paragraph of the `$$` formula opened on line {stray.line}; "
                 "the formula is shown as raw TeX",
             )
@@ -291,10 +303,16 @@ def _unclosed_block(page: Page, stray: Position, lines: list[str], skip: set[int
     )
 
 
-def _closing(page: Page, start: int, lines: list[str]) -> int | None:
-    """Offset of the next `$$` at or after a line (the orphaned closer of a broken formula)."""
-    for number in range(start, len(lines) + 1):
-        column = lines[number - 1].find("$$")
-        if column >= 0:
-            return page.doc.line_starts[number - 1] + column
-    return None
+def _closing(page: Page, line: int) -> int | None:
+    """Offset of the next `$$` left as text at or after a line (the orphaned closer of a broken
+    formula)."""
+    doc = page.doc
+    after = (s.offset for s in doc.stray_dollars if s.line >= line)
+    return next((at for at in after if doc.text.startswith("$$", at)), None)
+
+
+def _marker(doc: Document, item: ListItem, line: str) -> str:
+    """The list marker as written: `-`, `*`, `+`, or the number with its `.` or `)`."""
+    if item.marker_start < 0:
+        return line.split()[0]  # the Document did not find it: the line's first word
+    return doc.text[item.marker_start : item.marker_end + (1 if item.ordered else 0)]

@@ -6,9 +6,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from toolkit.config import Profile
 from toolkit.document import Link
+from toolkit.routes import DOCSIFY_DEFAULTS, Route, Router, docsify_route, github_route
 from toolkit.rules.base import Page
-from toolkit.site import DOCSIFY_DEFAULTS, Route, Router, docsify_route, github_route
 
 # docsify link options live in the title: `[x](a.md ':ignore')`.
 _IGNORE_OPTION = re.compile(r"(?:^|\s):ignore\b")
@@ -21,7 +22,7 @@ class RoutedLink:
     """A link and the route it takes under one profile."""
 
     link: Link
-    profile: str
+    profile: Profile
     route: Route
     page: str
     """Site-relative path of the page the link is on."""

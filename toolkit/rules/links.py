@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
 
 from toolkit.config import Config
 from toolkit.document import Link
 from toolkit.findings import Finding, Fix, Severity, clip, quoted
+from toolkit.link_targets import unencoded
+from toolkit.routes import github_route
 from toolkit.rules.base import Page, Rule
 from toolkit.rules.linkroutes import RoutedLink, routed_links
-from toolkit.site import Site, github_route
+from toolkit.site import Site
 
 LINK_TARGET_MISSING = Rule(
     "LNK001", "link-target-missing", "A link names a page, folder or image that does not exist."
@@ -64,6 +65,7 @@ EXTERNAL_LINK_BROKEN = Rule(
     "external-link-broken",
     "An http(s) link does not answer with success (checked only with `--external`).",
 )
+NAME = "links"
 RULES = (
     LINK_TARGET_MISSING,
     FOLDER_WITHOUT_SLASH,
@@ -77,7 +79,6 @@ RULES = (
     LINK_ABOVE_ROOT,
 )
 
-_MUST_ENCODE = re.compile(r"[\s<>\"{}|\\^`]|%(?![0-9A-Fa-f]{2})")
 STRAY = frozenset('"`<>')
 """Characters that in a link target are a typo rather than something to encode."""
 
@@ -126,8 +127,7 @@ def check(page: Page, site: Site, config: Config) -> Iterator[Finding]:
 
 def stray_character(link: Link) -> str | None:
     """A character in the target that belongs percent-encoded (a stray quote, a space)."""
-    found = _MUST_ENCODE.search(link.target)
-    return found.group(0) if found else None
+    return unencoded(link.target)
 
 
 def _lands(site: Site, routed: RoutedLink) -> bool:

@@ -12,6 +12,7 @@ from toolkit.findings import Finding, Severity
 from toolkit.rules.base import Page, Rule
 from toolkit.site import Site
 
+NAME = "formulas"  # its MTH codes are documented with the formula checker's
 RULES = (
     Rule(
         "MTH020",

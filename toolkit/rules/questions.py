@@ -63,6 +63,7 @@ DUPLICATE_QUESTION = Rule(
     "book.",
     severity=Severity.WARNING,
 )
+NAME = "questions"
 RULES = (
     ASCII_QUESTION_MARK,
     QUESTION_MISNUMBERED,

@@ -4,5 +4,8 @@ segment (Markdown to translatable segments), hant (OpenCC), backends (deep-trans
 memory (gettext PO), glossary (terms), mirror (ids, links, skeleton), command (the CLI verb).
 """
 
-BACKENDS = ("google", "deepl", "microsoft", "libre", "mymemory", "chatgpt")
+from typing import Literal, get_args
+
+Backend = Literal["google", "deepl", "microsoft", "libre", "mymemory", "chatgpt"]
+BACKENDS: tuple[Backend, ...] = get_args(Backend)
 """The `--backend` choices: deep-translator's translators that kb knows how to drive."""

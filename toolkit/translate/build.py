@@ -11,7 +11,7 @@ from toolkit.config import LANGUAGES, Config
 from toolkit.errors import KbError
 from toolkit.fileio import display_path as display
 from toolkit.markdown import too_deep
-from toolkit.site import site_router
+from toolkit.routes import site_router
 from toolkit.translate import BACKENDS
 from toolkit.translate.backends import Backend, settings_from
 from toolkit.translate.english import EnglishRun, finish_memories, translate_english

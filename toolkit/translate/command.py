@@ -14,7 +14,8 @@ from toolkit.config import LANGUAGES, Config, load_config
 from toolkit.errors import KbError
 from toolkit.fileio import display_path as display
 from toolkit.fileio import folder_lock, inside, safe_resolve
-from toolkit.site import iter_markdown, site_router
+from toolkit.routes import site_router
+from toolkit.site import iter_markdown
 from toolkit.translate import BACKENDS
 from toolkit.translate.glossary import load_glossary
 from toolkit.translate.mirror import ParsedPage, read_page

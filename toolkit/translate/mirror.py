@@ -10,15 +10,17 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from markdown_it.token import Token
 
 from toolkit.document import Document, parse_with_tokens
+from toolkit.edits import splice
 from toolkit.errors import KbError
 from toolkit.fileio import read_file
+from toolkit.link_targets import replace_anchor
 from toolkit.markdown import markdown_parser
-from toolkit.site import DOCSIFY_DEFAULTS, Router, docsify_route
+from toolkit.routes import DOCSIFY_DEFAULTS, Router, docsify_route
 from toolkit.slug import docsify_ids, render_marked_html
 from toolkit.source import SourceText, decode, encode
 from toolkit.translate.code_comments import masked
@@ -33,7 +35,6 @@ from toolkit.translate.segment import (
 )
 
 TRAILER = re.compile(r"\n<!-- kb-translate: source sha256=([0-9a-f]{64}) -->\n\Z")
-_ID_PARAM = re.compile(r"([?&]id=)([^&#]*)")
 
 Translate = Callable[[int], str]
 """Segment index to its translation (text with placeholders)."""
@@ -261,41 +262,16 @@ def math_edits(
     return edits
 
 
-def replace_anchor(target: str, old: str, new: str) -> str:
-    """The link target with its `?id=` value or `#fragment` naming `new` instead of `old`."""
-
-    def written(value: str) -> str:
-        return quote(new, safe="-_.~") if "%" in value else new
-
-    def swap(match: re.Match[str]) -> str:
-        value = match.group(2)
-        return match.group(1) + written(value) if unquote(value) == old else match.group(0)
-
-    replaced = _ID_PARAM.sub(swap, target)
-    if replaced != target:
-        return replaced
-    head, sep, fragment = target.rpartition("#")
-    if sep and not fragment.startswith("/") and unquote(fragment) == old:
-        return f"{head}#{written(fragment)}"
-    return target
-
-
 def copier(text: str, edits: list[tuple[int, int, str, str]]) -> Callable[[Span], str]:
     """Copy source ranges, applying link-target edits that fall inside them."""
     starts = [edit[0] for edit in edits]
 
+    plain = [edit[:3] for edit in edits]
+
     def copy(span: Span) -> str:
-        out = []
-        at = span.start
-        for index in range(bisect.bisect_left(starts, span.start), len(edits)):
-            start, end, replacement, _ = edits[index]
-            if start >= span.end:
-                break
-            out.append(text[at:start])
-            out.append(replacement)
-            at = end
-        out.append(text[at : span.end])
-        return "".join(out)
+        first = bisect.bisect_left(starts, span.start)
+        last = bisect.bisect_left(starts, span.end, first)
+        return splice(text, plain[first:last], span.start, span.end)
 
     return copy
 
