@@ -16,10 +16,13 @@ _fsync = os.fsync
 _replace = os.replace
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write through a temporary file in the same folder and rename it over `path`.
 
     The file keeps its permission bits; readers see the old or the new content, never a mix.
+    `durable` flushes the bytes to disk before the rename (fsync), so a power cut leaves the old
+    file or the new one; without it a crash may leave an empty file. Only files that can be
+    made again (generated mirrors) skip it: it costs most of the write.
     """
     try:
         mode: int | None = stat.S_IMODE(path.stat().st_mode)
@@ -31,8 +34,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            _fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                _fsync(stream.fileno())
         if mode is not None:
             os.chmod(tmp, mode)
         _replace(tmp, path)

@@ -66,6 +66,41 @@ def test_replay_predicts_what_opencc_writes(text: str) -> None:
     assert tracer.trace(text).output == converter.opencc(text)
 
 
+@pytest.mark.parametrize("config", ["s2twp", "s2t", "s2hk"])
+def test_one_batched_opencc_call_writes_what_one_call_per_text_writes(config: str) -> None:
+    glossary = load_glossary(REPO / "i18n" / "glossary.toml")
+    batched = hant_edition(config, glossary, REPO / "i18n" / "glossary.toml").converter
+    alone = hant_edition(config, glossary, REPO / "i18n" / "glossary.toml").converter
+    text = (REPO / "content" / "README.md").read_text(encoding="utf-8")
+    texts = [
+        *text.split("\n\n"),
+        "更复杂的调度",
+        "多行\n文本",
+        "带\ue000分隔符的文本",
+        "软件\n\ue000",
+        "\n",
+        "",
+        "软件",
+    ]
+    batched.prefetch(texts)
+    assert [batched.convert(t) for t in texts] == [alone.convert(t) for t in texts]
+    assert len(batched._done) > 10  # the batch filled the memo: convert read it back
+
+
+@pytest.mark.slow  # the replay reads OpenCC's dictionaries through its opencc_dict tool
+def test_fast_replay_keeps_every_step_of_the_plain_one() -> None:
+    """The compiled matchers and the per-segment memo change the speed, never a step: the
+    same Tracer without them (each dictionary's own `match`) gives the same traces."""
+    glossary = load_glossary(REPO / "i18n" / "glossary.toml")
+    converter = hant_edition("s2twp", glossary, REPO / "i18n" / "glossary.toml").converter
+    fast = Tracer.from_config(converter.settings)
+    plain = Tracer(fast.segmentation, fast.chain)
+    text = (REPO / "content" / "README.md").read_text(encoding="utf-8")
+    texts = [*text.split("\n"), text[:4000], "更复杂的调度，压缩进显存里。", "自定义算子与回调函数"]
+    for piece in texts * 2:  # twice: the second pass comes from the memo
+        assert fast.trace(piece) == plain.trace(piece)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("simplified", "taiwan"),

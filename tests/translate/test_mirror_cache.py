@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.translate.conftest import Kb
+from toolkit import fileio
 
 
 def _cache(project: Path) -> list[Path]:
@@ -61,3 +62,25 @@ def test_a_broken_or_missing_cache_changes_nothing(project: Path, kb: Kb) -> Non
         "kb translate: zh-Hant: 1 written, 5 unchanged\n",
         "",
     )
+
+
+def test_mirrors_are_written_without_fsync_and_memories_with_it(
+    project: Path, kb: Kb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mirror is made again by the next run; the memory holds what a person may have
+    reviewed, so only its writes wait for the disk."""
+    synced: list[Path] = []
+
+    def spy(fd: int) -> None:
+        synced.append(Path(os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    real_fsync = fileio._fsync
+    monkeypatch.setattr(fileio, "_fsync", spy)
+    assert kb("translate", "--lang", "en")[0] == 0
+    mirrors = sorted((project / "i18n" / "en").rglob("*.md"))
+    memories = sorted((project / "i18n" / "po" / "en").rglob("*.po"))
+    assert mirrors and memories
+    folders = {path.parent for path in synced}
+    assert {path.parent for path in memories} <= folders
+    assert not folders & {path.parent for path in mirrors}

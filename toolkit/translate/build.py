@@ -83,6 +83,7 @@ def build_edition(
             config.project_root / config.translate.glossary,
         )
         math_text = hant.math_text
+        hant.prefetch(pages)
         review = load_review(i18n, pages)
         for page in pages:
             converted = review.texts(page, hant.segment_text)
@@ -98,6 +99,7 @@ def build_edition(
             review.save(pages, selected, hant.segment_text)
     else:
         converter = HantConverter(config.opencc_config(lang), glossary_overrides(glossary))
+        converter.prefetch(s.text for p in pages for s in p.page.segments if s.needs_translation)
         for page in pages:
             converted = [
                 converter.convert(s.text) if s.needs_translation else s.text

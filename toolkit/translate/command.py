@@ -190,7 +190,7 @@ class EditionInputs:
             memory = project / settings.i18n / "po" / lang
             key.add_files(sorted(memory.rglob("*.po")) if memory.is_dir() else [], project)
         if lang == "zh-Hant":  # Taiwan's reviewed table, beside the glossary
-            from toolkit.translate.hant_edition import TABLE_NAME
+            from toolkit.translate.hant_table import TABLE_NAME  # not hant_edition: OpenCC
 
             table = (project / settings.glossary).parent / TABLE_NAME
             key.add_files([table], project)

@@ -63,12 +63,15 @@ class ForbiddenTerm:
 
     def uses(self, prose: str) -> Iterator[re.Match[str]]:
         """Each use of the term in `prose` outside the allowed phrases."""
+        matches = list(self.pattern.finditer(prose))
+        if not matches:  # the usual case: the allowed phrases need no search
+            return
         spans = [
             (m.start(), m.end())
             for phrase in self.allowed
             for m in re.finditer(re.escape(phrase) + "(?:s|es)?", prose, re.IGNORECASE)
         ]
-        for match in self.pattern.finditer(prose):
+        for match in matches:
             if not any(a <= match.start() and match.end() <= b for a, b in spans):
                 yield match
 
@@ -234,7 +237,9 @@ def check_page(path: str, text: str, sheet: StyleSheet) -> list[StyleFinding]:
             found = match.group(0)
             message = f"full-width punctuation {found!r} (U+{ord(found):04X}) in English prose"
             findings.append(StyleFinding(path, line, column, message, _around(prose, match)))
-        for match in _GLOSS.finditer(prose):
+        # Most prose has no parenthesis, and _GLOSS tries six words at each word otherwise.
+        glosses = _GLOSS.finditer(prose) if "(" in prose or "（" in prose else ()
+        for match in glosses:
             repeated = _repeated(match.group(1), match.group(2))
             if repeated is None:
                 continue

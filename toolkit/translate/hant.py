@@ -7,7 +7,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,10 @@ import opencc
 from toolkit.errors import KbError
 
 DEFAULT_CONFIG = "s2twp"
+_PRIVATE = "\ue000"
+_SEPARATOR = f"\n{_PRIVATE}\n"
+"""Between the pieces of one batched OpenCC call: a private-use character on a line of its own
+(a piece holding that character is converted alone, so every one in the output is a split)."""
 
 
 def opencc_configs() -> list[str]:
@@ -47,6 +51,7 @@ class HantConverter:
         keys = sorted(self.phrases, key=lambda k: (-len(k), k))
         self._phrase = re.compile("|".join(map(re.escape, keys))) if keys else None
         self.settings = self._config_with_overrides()
+        self._done: dict[str, str] = {}
         if not self.overrides and not self.later:
             self._converter = opencc.OpenCC(config)
             return
@@ -66,7 +71,32 @@ class HantConverter:
 
     def opencc(self, text: str) -> str:
         """OpenCC alone (with the overrides in its configuration), without the phrase table."""
-        return str(self._converter.convert(text)) if text else ""
+        if not text:
+            return ""
+        done = self._done.get(text)
+        return done if done is not None else str(self._converter.convert(text))
+
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Run OpenCC once over every piece of `texts` that `convert` will ask it for.
+
+        Each call costs ~20 µs besides the text, which on a book's short segments was 20 times
+        OpenCC's own work. The pieces are joined with a separator that no OpenCC dictionary
+        has a key across (a line break), so each piece converts exactly as it would alone;
+        if the output does not split back into as many pieces, they are converted one by one.
+        """
+        pieces = sorted(
+            {
+                piece
+                for text in texts
+                for piece, phrase in self.pieces(text)
+                if not phrase and piece not in self._done and _PRIVATE not in piece
+            }
+        )
+        if not pieces:
+            return
+        out = str(self._converter.convert(_SEPARATOR.join(pieces))).split(_SEPARATOR)
+        if len(out) == len(pieces):
+            self._done.update(zip(pieces, out, strict=True))
 
     def pieces(self, text: str) -> list[tuple[str, bool]]:
         """Text cut at the table's phrases: (piece, is a phrase), in order.

@@ -13,12 +13,9 @@ from toolkit.translate.glossary import Glossary
 from toolkit.translate.hant import DEFAULT_CONFIG, HantConverter
 from toolkit.translate.hant_check import TEXT_COMMAND, HantReport, check_hant
 from toolkit.translate.hant_quotes import taiwan_quotes
-from toolkit.translate.hant_table import HantTable, load_hant_table
+from toolkit.translate.hant_table import TABLE_NAME, HantTable, load_hant_table
 from toolkit.translate.mirror import SourcePage
 from toolkit.translate.segment import Segment
-
-TABLE_NAME = "zh-Hant.toml"
-"""The reviewed table lives beside the glossary."""
 
 
 @dataclass
@@ -43,6 +40,13 @@ class HantEdition:
             hant = self.converter.convert(text)
             self.texts[key] = taiwan_quotes(hant) if self.taiwan and prose else hant
         return self.texts[key]
+
+    def prefetch(self, pages: Iterable[SourcePage]) -> None:
+        """Convert every translatable segment of `pages` in one OpenCC call (see
+        `HantConverter.prefetch`): `convert` and the check then find them done."""
+        self.converter.prefetch(
+            s.text for page in pages for s in page.page.segments if s.needs_translation
+        )
 
     def segment_text(self, segment: Segment) -> str:
         """The machine's Traditional Chinese of one segment."""

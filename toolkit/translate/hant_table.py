@@ -16,6 +16,9 @@ from pathlib import Path
 
 from toolkit.errors import KbError
 
+TABLE_NAME = "zh-Hant.toml"
+"""The reviewed table lives beside the glossary."""
+
 _TABLES = ("characters", "phrases", "vouch", "vocabulary", "context", "twphrases")
 
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import functools
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import opencc
 
@@ -64,10 +64,11 @@ class Group:
 
 
 Dictionary = Table | Group
+_Converted = tuple[tuple[tuple[int, str, str, bool], ...], str]
+"""One segment through one stage: (offset, source, target, entry) per match, and the output."""
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """One match of one stage: `source` (as that stage saw it) became `target`."""
 
     stage: int
@@ -137,19 +138,114 @@ def build(node: Mapping[str, Any]) -> Dictionary:
     raise KbError(f"OpenCC dictionary type {kind!r} cannot be traced")
 
 
+Match = Callable[[str, int], "tuple[str, str] | None"]
+Compiled = tuple[frozenset[str], Match]
+"""The characters a match can start with (no call needed for any other), and the match."""
+
+
+def compiled(dictionary: Dictionary) -> Compiled:
+    """`dictionary.match` as a function that gives the same answers with fewer lookups.
+
+    A table walks the text one character at a time through every prefix of its keys and stops
+    at the first that begins no key, instead of trying each key length; a union of tables is
+    one table (the longest key wins, the first member on a tie, as in `Group.match`).
+    """
+    if isinstance(dictionary, Table):
+        return _walker(dictionary.entries)
+    tables = _union_tables(dictionary)
+    if tables is not None:
+        merged: dict[str, tuple[str, ...]] = {}
+        for table in tables:
+            for key, candidates in table.entries.items():
+                merged.setdefault(key, candidates)
+        return _walker(merged)
+    if dictionary.union:
+        starts = frozenset().union(*(compiled(m)[0] for m in dictionary.members))
+        return starts, dictionary.match
+    # A short-circuit group inside another: the first member with a match wins either way.
+    members = [compiled(m) for m in _short_circuit_members(dictionary)]
+
+    def first(text: str, at: int) -> tuple[str, str] | None:
+        char = text[at]
+        for starts, member in members:
+            if char in starts:
+                found = member(text, at)
+                if found is not None:
+                    return found
+        return None
+
+    return frozenset().union(*(starts for starts, _ in members)), first
+
+
+def _union_tables(dictionary: Dictionary) -> list[Table] | None:
+    """The tables of a union made of tables and unions only, in order; None for any other."""
+    if isinstance(dictionary, Table):
+        return [dictionary]
+    if not dictionary.union:
+        return None
+    tables: list[Table] = []
+    for member in dictionary.members:
+        found = _union_tables(member)
+        if found is None:
+            return None
+        tables.extend(found)
+    return tables
+
+
+def _short_circuit_members(group: Group) -> list[Dictionary]:
+    members: list[Dictionary] = []
+    for member in group.members:
+        if isinstance(member, Group) and not member.union:
+            members.extend(_short_circuit_members(member))
+        else:
+            members.append(member)
+    return members
+
+
+def _walker(entries: Mapping[str, tuple[str, ...]]) -> Compiled:
+    walk: dict[str, str | None] = {}  # every prefix of a key; the key's first candidate
+    for key, candidates in entries.items():
+        for end in range(1, len(key)):
+            walk.setdefault(key[:end], None)
+        walk[key] = candidates[0]
+
+    def match(text: str, at: int) -> tuple[str, str] | None:
+        found = None
+        end = at + 1
+        while end <= len(text):
+            key = text[at:end]
+            if key not in walk:
+                break
+            value = walk[key]
+            if value is not None:
+                found = (key, value)
+            end += 1
+        return found
+
+    return frozenset(key[0] for key in entries), match
+
+
 @dataclass(frozen=True, slots=True)
 class Tracer:
     """The replay of one OpenCC configuration."""
 
     segmentation: Dictionary | None
     chain: tuple[Dictionary, ...]
+    _matchers: tuple[Compiled, ...] = ()
+    """`compiled` of each stage, then of the segmentation."""
+    _pieces: tuple[dict[str, _Converted], ...] = ()
+    """Per stage, each segment already converted: a book repeats its words, and a segment's
+    conversion depends on nothing else (the replay was most of a first zh-Hant run)."""
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Tracer:
         """Build from a config whose file paths are absolute (see `HantConverter`)."""
         seg = config.get("segmentation", {}).get("dict")
         chain = tuple(build(stage["dict"]) for stage in config["conversion_chain"])
-        return cls(build(seg) if seg else None, chain)
+        segmentation = build(seg) if seg else None
+        dictionaries = (*chain, *((segmentation,) if segmentation else ()))
+        matchers = tuple(compiled(d) for d in dictionaries)
+        return cls(segmentation, chain, matchers, tuple({} for _ in chain))
 
     def trace(self, text: str) -> Trace:
         """Segment `text` and convert it stage by stage, keeping every match."""
@@ -160,20 +256,15 @@ class Tracer:
             steps: list[Step] = []
             converted: list[str] = []
             offset = 0
+            done = self._pieces[number] if self._pieces else {}
+            matcher = self._matchers[number] if self._matchers else None
             for piece in pieces:
-                out: list[str] = []
-                at = 0
-                while at < len(piece):
-                    found = dictionary.match(piece, at)
-                    if found is None:
-                        step = Step(number, offset + at, piece[at], piece[at], False)
-                    else:
-                        step = Step(number, offset + at, found[0], found[1], True)
-                    steps.append(step)
-                    out.append(step.target)
-                    at += len(step.source)
+                matches = done.get(piece)
+                if matches is None:
+                    matches = done[piece] = _convert(matcher or (None, dictionary.match), piece)
+                steps.extend(Step(number, offset + at, a, b, e) for at, a, b, e in matches[0])
                 offset += len(piece)
-                converted.append("".join(out))
+                converted.append(matches[1])
             stages.append(tuple(steps))
             pieces = converted
         return Trace(text, tuple(segments), tuple(stages))
@@ -182,11 +273,12 @@ class Tracer:
         # OpenCC's max-match segmentation: unmatched characters run together into one segment.
         if self.segmentation is None:
             return [(0, len(text))] if text else []
+        starts, match = self._matchers[-1] if self._matchers else (None, self.segmentation.match)
         segments: list[tuple[int, int]] = []
         run = 0
         at = 0
         while at < len(text):
-            found = self.segmentation.match(text, at)
+            found = match(text, at) if starts is None or text[at] in starts else None
             if found is None:
                 at += 1
                 continue
@@ -198,3 +290,22 @@ class Tracer:
         if run < len(text):
             segments.append((run, len(text)))
         return segments
+
+
+def _convert(matcher: tuple[frozenset[str] | None, Match], piece: str) -> _Converted:
+    """One segment through one stage: the longest match at each place, else the character."""
+    starts, match = matcher
+    matches: list[tuple[int, str, str, bool]] = []
+    out: list[str] = []
+    at = 0
+    while at < len(piece):
+        found = match(piece, at) if starts is None or piece[at] in starts else None
+        if found is None:
+            matches.append((at, piece[at], piece[at], False))
+            out.append(piece[at])
+            at += 1
+        else:
+            matches.append((at, found[0], found[1], True))
+            out.append(found[1])
+            at += len(found[0])
+    return tuple(matches), "".join(out)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import os
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from toolkit.fileio import read_file
@@ -54,9 +54,13 @@ def code_digest() -> str:
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
         digest.update(path.read_bytes())
-    for name in ("opencc", "markdown-it-py", "mdit-py-plugins", "polib"):
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            digest.update(f"{name}={metadata.version(name)}\0".encode())
+    # The modules' own __version__: importlib.metadata alone took ~10% of a warm --check.
+    for name in ("opencc", "markdown_it", "mdit_py_plugins", "polib"):
+        try:
+            version = str(getattr(importlib.import_module(name), "__version__", "unknown"))
+        except ImportError:
+            version = "missing"
+        digest.update(f"{name}={version}\0".encode())
     return digest.hexdigest()
 
 

@@ -103,7 +103,11 @@ def write_editions(editions: list[Edition], rels: list[str], paths: Sequence[Pat
                 unchanged += 1
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, data)
+            # No fsync: a mirror is made again by the next run and `--check` names a bad one,
+            # and fsync per file cost a 2,000-page rebuild most of its time. One sync at the
+            # end (os.sync, syncfs) was measured too: it flushes every dirty page of the disk,
+            # other programs' included, so its cost is not ours to bound (bench_translate.py).
+            write_atomic(path, data, durable=False)
             written += 1
         removed = 0
         if not paths:

@@ -131,7 +131,11 @@ class Terms:
         for term in terms:
             escaped = re.escape(term)
             if re.match(r"\w", term, re.ASCII):
-                escaped = rf"(?<![A-Za-z0-9_]){escaped}"
+                # "No word character before the term", asserted after its first character:
+                # every branch then starts with a literal, and re skips to the places where
+                # one of those characters stands instead of trying every term everywhere.
+                first = re.escape(term[0])
+                escaped = rf"{first}(?<![A-Za-z0-9_]{first}){re.escape(term[1:])}"
             if re.search(r"\w$", term, re.ASCII):
                 escaped = rf"{escaped}(?![A-Za-z0-9_])"
             parts.append(escaped)
