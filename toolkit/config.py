@@ -134,6 +134,8 @@ class Config:
 
     def ignored_codes(self, path: Path) -> tuple[str, ...]:
         """The code prefixes `per-file-ignores` turns off in this file."""
+        if not self.per_file_ignores:
+            return ()
         rel = self.project_path(path)
         return tuple(
             code

@@ -44,37 +44,38 @@ class MathSpan:
 
 
 def math_spans(text: str) -> list[MathSpan]:
-    """Every formula docsify-katex's regular expressions cut out of `text`, in page order."""
+    """Every formula docsify-katex's regular expressions cut out of `text`, in page order.
+
+    Each step hides characters (same length, so offsets stay those of `text`) with string
+    replacements: a list of every character cost more than the parse of a formula-heavy page.
+    """
     if "$" not in text:
         return []
-    chars = list(text)
     # `<code>…</code>` on one line: its backticks do not pair (greedy, as the plugin's `.*`).
-    for match in _CODE_TAG.finditer(text):
-        for at in range(match.start(1), match.end(1)):
-            if chars[at] == "`":
-                chars[at] = _HIDDEN
-    masked = "".join(chars)
+    masked = _CODE_TAG.sub(_hide_code_backticks, text)
     # "$`$" and "\`{" are set aside before backticks pair up; "\$" is never a delimiter.
-    for pattern in ("$`$", "\\`{"):
-        at = masked.find(pattern)
-        while at >= 0:
-            backtick = at + pattern.index("`")
-            chars[backtick] = _HIDDEN
-            at = masked.find(pattern, at + len(pattern))
-    for match in re.finditer(r"\\\$", masked):
-        chars[match.start() + 1] = _HIDDEN
-    masked = "".join(chars)
-    for match in _BACKTICK_PAIR.finditer(masked):
-        for at in range(match.start(), match.end()):
-            if chars[at] == "$":
-                chars[at] = _HIDDEN
-    masked = "".join(chars)
+    masked = masked.replace("$`$", f"${_HIDDEN}$").replace("\\`{", f"\\{_HIDDEN}{{")
+    masked = masked.replace("\\$", f"\\{_HIDDEN}")
+    masked = _BACKTICK_PAIR.sub(_hide_dollars, masked)
     spans = [MathSpan(m.start(), m.end(), True) for m in _BLOCK.finditer(masked)]
-    # Display formulas become comments without dollars; single `$` inside them still count.
-    for span in spans:
-        chars[span.start : span.start + 2] = [_HIDDEN, _HIDDEN]
-        chars[span.end - 2 : span.end] = [_HIDDEN, _HIDDEN]
-    masked = "".join(chars)
+    if spans:
+        # Display formulas become comments without dollars; single `$` inside them still count.
+        pieces: list[str] = []
+        last = 0
+        for span in spans:
+            pieces += (masked[last : span.start], _HIDDEN * 2)
+            pieces += (masked[span.start + 2 : span.end - 2], _HIDDEN * 2)
+            last = span.end
+        pieces.append(masked[last:])
+        masked = "".join(pieces)
     spans += [MathSpan(m.start(), m.end(), False) for m in _INLINE.finditer(masked)]
     spans.sort(key=lambda s: s.start)
     return spans
+
+
+def _hide_code_backticks(match: re.Match[str]) -> str:
+    return f"<code>{match.group(1).replace('`', _HIDDEN)}</code>"
+
+
+def _hide_dollars(match: re.Match[str]) -> str:
+    return match.group(0).replace("$", _HIDDEN)

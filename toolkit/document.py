@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -193,20 +194,20 @@ def parse_with_tokens(
     """`parse`, also giving the token stream and env it came from (the translator segments the
     same parse instead of parsing the page again)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    line_starts = [0]
-    for match in re.finditer("\n", text):
-        line_starts.append(match.end())
+    lines = text.split("\n")
+    # Each line starts one past the end of the previous one (sums in C, no loop per line).
+    line_starts = list(itertools.accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
     doc = Document(path=path, text=text, math=math, line_starts=line_starts)
     env: dict[str, object] = {}
     if math == "docsify-katex":
-        env[KATEX_SPANS] = KatexSpans(math_spans(text), text.split("\n"), line_starts)
+        env[KATEX_SPANS] = KatexSpans(math_spans(text), lines, line_starts)
     tokens = markdown_parser(math).parse(text, env)
     unparsed = env.get(UNPARSED)
     if isinstance(unparsed, tuple):
         first, last = unparsed
         # markdown-it's end line is exclusive; a file's final newline adds an empty last line.
         doc.unparsed = (first, max(first, min(last, len(text.rstrip("\n").split("\n")))))
-    _Collector(doc).collect(tokens)
+    _Collector(doc, lines).collect(tokens)
     if math == "docsify-katex":
         _place_katex_spans(doc, tokens, env)
     return doc, tokens, env
@@ -280,56 +281,63 @@ def _uncovered(
     pattern: re.Pattern[str], content: str, covered: list[tuple[int, int]]
 ) -> Iterator[int]:
     """Offsets of `pattern`'s matches in `content` that no token span covers."""
-    # Spans sorted and merged once, then one bisection per match: a paragraph with 10,000
-    # formulas was quadratic when every `$` scanned every span.
-    merged: list[tuple[int, int]] = []
-    for a, b in sorted(covered):
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        elif a < b:
-            merged.append((a, b))
-    starts = [a for a, _ in merged]
-    for match in pattern.finditer(content):
-        at = match.start()
+    found = [match.start() for match in pattern.finditer(content)]
+    if not found:
+        return
+    # Spans sorted once, with the furthest end reached so far, then one bisection per match:
+    # a paragraph with 10,000 formulas was quadratic when every `$` scanned every span.
+    ordered = sorted(covered)
+    starts = [a for a, _ in ordered]
+    reach = list(itertools.accumulate((b for _, b in ordered), max))
+    for at in found:
         index = bisect.bisect_right(starts, at) - 1
-        if not (index >= 0 and at < merged[index][1]):
+        if not (index >= 0 and at < reach[index]):
             yield at
+
+
+_LIST_OPEN = ("bullet_list_open", "ordered_list_open")
+"""Outside every list, only these tokens concern the list collector."""
 
 
 class _Collector:
     """Walks the token stream once and fills the Document."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, lines: list[str]) -> None:
         self.doc = doc
-        self.lines = doc.text.split("\n")
+        self.lines = lines
         self._lists = ListCollector(self.lines, doc.line_starts, doc.list_items)
 
     def collect(self, tokens: list[Token]) -> None:
         in_table = False
         heading_level = 0
+        doc, lists = self.doc, self._lists
+        blocks, links, line_starts = doc.blocks, doc.links, doc.line_starts
         for token in tokens:
-            if token.map is not None and token.nesting >= 0 and token.level == 0:
-                self.doc.blocks.append(Block(token.type, token.map[0] + 1, token.map[1]))
-            self._lists.see(token)
-            if token.type == "table_open":
-                in_table = True
-            elif token.type == "table_close":
-                in_table = False
-            elif token.type == "heading_open":
-                heading_level = int(token.tag[1])
-            elif token.type == "inline":
-                spans = inline_offsets(token, self.lines, self.doc.line_starts)
+            kind = token.type
+            if token.level == 0 and token.nesting >= 0 and token.map is not None:
+                blocks.append(Block(kind, token.map[0] + 1, token.map[1]))
+            if lists.lists or lists.items or kind in _LIST_OPEN:
+                lists.see(token)
+            if kind == "inline":
+                spans = inline_offsets(token, self.lines, line_starts)
                 if heading_level:
                     self._heading(token, heading_level, spans)
                     heading_level = 0
-                links_before = len(self.doc.links)
+                links_before = len(links)
                 self._inline(token, spans, in_table)
-                self._lists.inline(token, self.doc.links[links_before:])
-            elif token.type in ("math_block", "math_block_label"):
+                if lists.items:
+                    lists.inline(token, links[links_before:])
+            elif kind == "heading_open":
+                heading_level = int(token.tag[1])
+            elif kind == "table_open":
+                in_table = True
+            elif kind == "table_close":
+                in_table = False
+            elif kind in ("math_block", "math_block_label"):
                 self._math_block(token)
-            elif token.type == "html_block":
+            elif kind == "html_block":
                 assert token.map is not None
-                self._html(token.content, self.doc.line_starts[token.map[0]])
+                self._html(token.content, line_starts[token.map[0]])
         self.doc.list_items.sort(key=lambda item: (item.line, item.column))
 
     # Positions inside an inline token -------------------------------------
@@ -356,39 +364,48 @@ class _Collector:
         )
 
     def _inline(self, token: Token, spans: InlineSpans, in_table: bool) -> None:
-        children = token.children or []
-        covered: list[tuple[int, int]] = []
-        link_stack: list[tuple[Token, list[str]]] = []
-        for child in children:
-            span = child.meta.get("span") if child.meta else None
-            if span is not None:
-                covered.append(span)
-            if child.type == "link_open":
-                link_stack.append((child, []))
-            elif child.type == "link_close" and link_stack:
-                opener, texts = link_stack.pop()
-                self._link(opener, "".join(texts), token.content, spans)
-            elif child.type == "image":
-                self._link(child, child.content, token.content, spans)
-            elif child.type in ("math_inline", "math_inline_double"):
-                self._math_inline(child, token.content, spans, in_table)
-            elif child.type == "html_inline" and span is not None:
-                self._html(child.content, spans.to_offset(span[0]))
-            if child.type in ("text", "text_special", "code_inline") and link_stack:
-                link_stack[-1][1].append(child.content)
-        if self.doc.math == "kb":
-            # (docsify-katex pairs any two `$`: a lone one is shown as it is, harmless)
-            self._stray_dollars(token.content, covered, spans)
-        if self.doc.math in ("kb", "docsify-katex") and "\\" in token.content:
+        content = token.content
+        # Links, images and autolinks need a `[` or `<`, HTML a `<`, math a `$`: most
+        # paragraphs and cells hold none of them, and their children need no walk.
+        if "[" in content or "<" in content or "$" in content:
+            self._inline_children(token, spans, in_table)
+        if self.doc.math in ("kb", "docsify-katex") and "\\" in content:
             # Text tokens carry spans too (escapes, pending text): only what is not shown as
             # text (code, math, HTML, links) hides a command.
             shown_as_text = ("text", "text_special", "softbreak", "hardbreak")
             hidden = [
                 c.meta["span"]
-                for c in children
+                for c in token.children or ()
                 if c.type not in shown_as_text and c.meta and "span" in c.meta
             ]
-            self._raw_tex(token.content, hidden, spans)
+            self._raw_tex(content, hidden, spans)
+
+    def _inline_children(self, token: Token, spans: InlineSpans, in_table: bool) -> None:
+        content = token.content
+        covered: list[tuple[int, int]] = []
+        link_stack: list[tuple[Token, list[str]]] = []
+        for child in token.children or ():
+            kind = child.type
+            span = child.meta.get("span") if child.meta else None
+            if span is not None:
+                covered.append(span)
+            if kind == "text" or kind == "text_special" or kind == "code_inline":
+                if link_stack:
+                    link_stack[-1][1].append(child.content)
+            elif kind == "link_open":
+                link_stack.append((child, []))
+            elif kind == "link_close" and link_stack:
+                opener, texts = link_stack.pop()
+                self._link(opener, "".join(texts), content, spans)
+            elif kind == "image":
+                self._link(child, child.content, content, spans)
+            elif kind == "math_inline" or kind == "math_inline_double":
+                self._math_inline(child, content, spans, in_table)
+            elif kind == "html_inline" and span is not None:
+                self._html(child.content, spans.to_offset(span[0]))
+        if self.doc.math == "kb":
+            # (docsify-katex pairs any two `$`: a lone one is shown as it is, harmless)
+            self._stray_dollars(content, covered, spans)
 
     def _link(self, token: Token, text: str, content: str, spans: InlineSpans) -> None:
         attr = "src" if token.type == "image" else "href"

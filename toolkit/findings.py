@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -72,6 +73,10 @@ _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 """Characters that are letters or symbols to Unicode and print as nothing (Hangul fillers,
 the blank Braille pattern)."""
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_PRINTABLE_BLANKS = re.compile(
+    "[\ufe00-\ufe0f\U000e0100-\U000e01ef" + "".join(_BLANK_LETTERS) + "]"
+)
+"""The characters `_invisible` catches that `str.isprintable` lets through."""
 
 
 def _invisible(char: str) -> bool:
@@ -88,6 +93,11 @@ def _escape(char: str) -> str:
     return _ESCAPES.get(char) or f"\\u{{{ord(char):x}}}"
 
 
+def _all_visible(text: str) -> bool:
+    """No character of `text` is `_invisible` (one scan in C, not a call per character)."""
+    return text.isprintable() and _PRINTABLE_BLANKS.search(text) is None
+
+
 def visible(text: str) -> str:
     """`text` with every character a reader cannot see written as `\\u{fe0f}`.
 
@@ -95,7 +105,7 @@ def visible(text: str) -> str:
     equal in a terminal; a message must show the difference. Control characters printed raw
     would also move the terminal's cursor.
     """
-    if all(not _invisible(c) for c in text):
+    if _all_visible(text):
         return text
     return "".join(_escape(c) if _invisible(c) else c for c in text)
 
@@ -105,9 +115,12 @@ def quoted(text: str, limit: int = MESSAGE_VALUE_LIMIT) -> str:
     chooses them, backslashes doubled and invisible characters escaped (`visible`)."""
     text = clip(text, limit)
     quote = '"' if "'" in text and '"' not in text else "'"
-    inner = "".join(
-        "\\" + c if c in ("\\", quote) else _escape(c) if _invisible(c) else c for c in text
-    )
+    if "\\" not in text and quote not in text and _all_visible(text):
+        inner = text
+    else:
+        inner = "".join(
+            "\\" + c if c in ("\\", quote) else _escape(c) if _invisible(c) else c for c in text
+        )
     return f"{quote}{inner}{quote}"
 
 

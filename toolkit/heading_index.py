@@ -98,6 +98,8 @@ class HeadingIndex:
         self.docsify_version = docsify_version
         self.stamps: dict[str, Stamp] = {}
         self._db: sqlite3.Connection | None = None
+        self._asked: dict[str, list[tuple[str, int]]] | None = None
+        """The stored questions by key, read on first use (the file is written only at the end)."""
         if self.path is not None and self.path.is_file():
             self._db = self._connect(self.path)
             if self._db is not None and not self._load_stamps():
@@ -127,7 +129,13 @@ class HeadingIndex:
 
     def asked_at(self, key: str) -> Iterator[tuple[str, int]]:
         """(page, position among its questions) of each stored question with this key."""
-        yield from self._query("SELECT rel, ord FROM questions WHERE key = ?", (key,))
+        if self._asked is None:
+            # Read once: a question book asks this for every question of every page, and one
+            # query per question cost more than reading the whole (small) table.
+            self._asked = {}
+            for found, rel, position in self._query("SELECT key, rel, ord FROM questions", ()):
+                self._asked.setdefault(found, []).append((rel, position))
+        yield from self._asked.get(key, ())
 
     def _query(self, sql: str, params: Collection[object]) -> list[Any]:
         if self._db is None:
@@ -174,6 +182,7 @@ class HeadingIndex:
     def _write(
         self, rows: Mapping[str, Row], restamped: Mapping[str, Stamp], gone: list[str]
     ) -> None:
+        self._asked = None
         db = self._db or self._open_for_writing()
         if db is None:
             return

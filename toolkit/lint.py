@@ -101,18 +101,22 @@ class _Sites:
         self.config = config
         self.use_cache = use_cache
         self._sites: dict[Path, Site] = {}
+        # Resolved once per run, not once per page (each resolve is a syscall per path part).
+        self._book = config.site_root.resolve()
+        self._project = config.project_root.resolve()
+        self._i18n = (config.project_root / config.translate.i18n).resolve()
 
     def for_file(self, path: Path) -> tuple[Site, str, tuple[Profile, ...]]:
         """The site a file belongs to, its path there, and the profiles that apply."""
         resolved = safe_resolve(path)
-        book = self.config.site_root.resolve()
-        if resolved.is_relative_to(book) and book != self.config.project_root.resolve():
+        book = self._book
+        if resolved.is_relative_to(book) and book != self._project:
             return self._site(book), resolved.relative_to(book).as_posix(), self.config.profiles
-        mirror = _mirror_root(resolved, self.config)
+        mirror = _mirror_root(resolved, self._i18n)
         if mirror is not None:
             site = self._site(mirror, mirror=True)
             return site, resolved.relative_to(mirror).as_posix(), self.config.profiles
-        root = self.config.project_root.resolve()
+        root = self._project
         if resolved.is_relative_to(root):
             if book == root:
                 return self._site(root), resolved.relative_to(root).as_posix(), self.config.profiles
@@ -127,7 +131,7 @@ class _Sites:
             if mirror:
                 # kb translate copies no images: an edition is served with the book's files
                 # (kb build-site puts them beside it), so its links may name them.
-                book = self._site(self.config.site_root.resolve())
+                book = self._site(self._book)
                 site.files.update(f for f in book.files if not f.endswith(".md"))
                 site.folders.update(book.folders)
             if self.use_cache:
@@ -141,13 +145,13 @@ class _Sites:
                 site.save_cache()
 
 
-def _mirror_root(path: Path, config: Config) -> Path | None:
-    """A translated edition under `i18n/<lang>/` is a site of its own, shaped like the book.
+def _mirror_root(path: Path, i18n: Path) -> Path | None:
+    """A translated edition under `i18n/<lang>/` (`i18n` resolved) is a site of its own,
+    shaped like the book.
 
     (Editions kept inside the site, `mirrors = "site"`, are served by the book's own index.html
     and their links are written for it: they are pages of the book's site.)
     """
-    i18n = (config.project_root / config.translate.i18n).resolve()
     if not path.is_relative_to(i18n):
         return None
     parts = path.relative_to(i18n).parts

@@ -223,7 +223,7 @@ def _katex_core_inline(state: StateCore) -> None:
             found = spans.within(first, last)
             if found:
                 offsets = inline_offsets(token, spans.lines, spans.line_starts)
-                inverse = {offsets.to_offset(at): at for at in range(len(token.content))}
+                inverse = offsets.content_offsets(len(token.content))
                 for span in found:
                     opening, closing = inverse.get(span.start), inverse.get(span.end - 1)
                     if opening is not None and closing is not None:

@@ -38,6 +38,45 @@ class InlineSpans:
         content_start, doc_start = self.pieces[index]
         return doc_start + (at - content_start)
 
+    def content_offsets(self, length: int) -> ContentOffsets:
+        """The inverse of `to_offset` over content offsets 0 … length-1."""
+        self.to_offset(0)
+        return ContentOffsets(self.pieces or [], self.fallback, length)
+
+
+class ContentOffsets:
+    """Content offset of a document offset: the last `at` below `length` whose `to_offset` is
+    that offset, or None. Exact, like a dict over every content offset, without one entry per
+    character: each piece maps a run of content offsets onto a run of the document."""
+
+    __slots__ = ("_runs", "_lows", "_ordered", "_fallback", "_length")
+
+    def __init__(self, pieces: list[tuple[int, int]], fallback: int, length: int) -> None:
+        self._fallback = fallback
+        self._length = length
+        # (first document offset, end, content offset minus document offset) per run.
+        self._runs: list[tuple[int, int, int]] = []
+        for index, (content_start, doc_start) in enumerate(pieces):
+            low = content_start if index else 0
+            high = pieces[index + 1][0] if index + 1 < len(pieces) else length
+            low, high = max(low, 0), min(high, length)
+            if low < high:
+                shift = content_start - doc_start
+                self._runs.append((low - shift, high - shift, shift))
+        self._lows = [run[0] for run in self._runs]
+        self._ordered = all(a[1] <= b[0] for a, b in zip(self._runs, self._runs[1:], strict=False))
+
+    def get(self, offset: int) -> int | None:
+        if not self._runs:
+            return self._length - 1 if offset == self._fallback and self._length else None
+        if self._ordered:
+            index = bisect.bisect_right(self._lows, offset) - 1
+            if index >= 0 and offset < self._runs[index][1]:
+                return offset + self._runs[index][2]
+            return None
+        found = [offset + shift for low, high, shift in self._runs if low <= offset < high]
+        return max(found) if found else None
+
 
 def inline_offsets(token: Token, lines: list[str], line_starts: list[int]) -> InlineSpans:
     """Where each line of an inline token's content sits in the source lines it came from."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from toolkit.document import Heading
 from toolkit.link_targets import encode
-from toolkit.slug import heading_options
+from toolkit.slug import heading_options, keep_mark
 
 QUESTION_LEVELS = (3, 4)
 """A question is a `###` or `####` heading whose text ends with a question mark."""
@@ -81,6 +82,7 @@ def emphasis_markers(html: str) -> int:
         title = title[opening.end() : close_end - len(f"</{tag}>")]
 
 
+@functools.lru_cache(maxsize=65536)
 def split_number(text: str) -> tuple[tuple[int, ...] | None, int]:
     """The question number at the start of `text` and where the text after it starts."""
     match = _NUMBER.match(text)
@@ -124,7 +126,11 @@ def question_key(text: str) -> str:
     """Normalise width, case, punctuation and spaces, so that one question has one key."""
     _number, at = split_number(text.strip())
     normal = unicodedata.normalize("NFKC", text.strip()[at:]).casefold()
-    return "".join(c for c in normal if unicodedata.category(c)[0] in "LNM")
+    return _NOT_LETTER_NUMBER.sub(keep_mark, normal)
+
+
+# Letters, numbers and marks are what a key keeps: `\w` without `_`, plus the marks.
+_NOT_LETTER_NUMBER = re.compile(r"[\W_]")
 
 
 def docsify_link(page: str, anchor: str | None = None) -> str:

@@ -110,14 +110,19 @@ def docsify_ids(htmls: Iterable[str], version: int = 4) -> list[str]:
 
 
 def github_base_slug(text: str) -> str:
-    """GitHub's slugger (github-slugger) without the repeat counter."""
-    kept = []
-    for char in text.lower():
-        if char in (" ", "-"):
-            kept.append("-" if char == " " else char)
-        elif unicodedata.category(char)[0] in "LNM" or char == "_":
-            kept.append(char)
-    return "".join(kept)
+    """GitHub's slugger (github-slugger) without the repeat counter: letters, numbers, marks
+    and `_` kept, a space turned into `-`, every other character dropped."""
+    return _NOT_WORD.sub(keep_mark, text.lower()).replace(" ", "-")
+
+
+# `\w` is letters, numbers and `_`; of the rest only the marks (combining accents) are kept.
+_NOT_WORD = re.compile(r"[^\w -]")
+
+
+def keep_mark(match: re.Match[str]) -> str:
+    """A matched character if it is a mark (for `re.sub`), else nothing."""
+    char = match.group(0)
+    return char if unicodedata.category(char)[0] == "M" else ""
 
 
 def github_ids(texts: Iterable[str]) -> list[str]:

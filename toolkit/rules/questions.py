@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -235,18 +236,22 @@ def _check_answers(page: Page) -> Iterator[Finding]:
     comment_lines = {
         line for c in doc.comments if not c.trailing for line in range(c.line, c.end_line + 1)
     }
+    # Blocks come in page order: the ones between a heading and the next are found by bisection
+    # (a scan of every block per question was quadratic on a question book's long pages).
+    block_lines = [block.line for block in doc.blocks]
     for index, heading in enumerate(headings):
         if not is_question(heading):
             continue
         end = headings[index + 1].line if index + 1 < len(headings) else len(doc.line_starts) + 1
+        first = bisect.bisect_right(block_lines, heading.line)
+        last = bisect.bisect_left(block_lines, end, first)
         answered = any(
-            heading.line < block.line < end
-            and block.type not in _NOT_AN_ANSWER
+            block.type not in _NOT_AN_ANSWER
             and not (
                 block.type == "html_block"
                 and all(n in comment_lines for n in range(block.line, block.end_line + 1))
             )
-            for block in doc.blocks
+            for block in doc.blocks[first:last]
         )
         if not answered:
             where = "the next heading" if index + 1 < len(headings) else "the end of the page"
