@@ -141,6 +141,15 @@ def build_edition(
                 f"{display(page.path)}:{page.doc.unparsed[0]}: {too_deep(page.doc.unparsed)} "
                 f"copied untranslated into {display(target)}"
             )
+        elif page.page.kept_lines:
+            # Inline text the segmenter could not find in the source as markdown-it saw it
+            # (a table cell ending in U+3000 or a no-break space, which the parser trims):
+            # kept as written, and said, never dropped silently.
+            lines = ", ".join(map(str, page.page.kept_lines))
+            edition.untranslated[target] = (
+                f"{display(page.path)}:{page.page.kept_lines[0]}: text on line(s) {lines} "
+                f"not matched to its source, copied untranslated into {display(target)}"
+            )
     return edition
 
 
