@@ -49,6 +49,7 @@ class Server(ThreadingHTTPServer):
 
 class Handler(BaseHTTPRequestHandler):
     server: Server
+    _in_flight = False
 
     def do_HEAD(self) -> None:
         self._serve()
@@ -66,12 +67,22 @@ class Handler(BaseHTTPRequestHandler):
             state.requests.append((self.command, self.path, dict(self.headers)))
             state.active += 1
             state.peak = max(state.peak, state.active)
+        self._in_flight = True
         try:
             self._route(urlsplit(self.path).path, parse_qs(urlsplit(self.path).query), seen_before)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up first, as it should
         finally:
-            with state.lock:
+            self._leave()
+
+    def _leave(self) -> None:
+        """The request stops counting as in flight (once). Called before the answer is sent:
+        the client may start its next request as soon as it has read this one's answer, before
+        this handler's thread gets to run again (counted after, the peak read one too high)."""
+        state = self.server.state
+        with state.lock:
+            if self._in_flight:
+                self._in_flight = False
                 state.active -= 1
 
     def _route(self, path: str, query: dict[str, list[str]], seen_before: int) -> None:
@@ -98,6 +109,7 @@ class Handler(BaseHTTPRequestHandler):
             self._answer(404)
 
     def _answer(self, status: int, **headers: str) -> None:
+        self._leave()
         with self.server.state.lock:
             self.server.state.answered += 1
         self.send_response(status)
