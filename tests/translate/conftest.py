@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
+import polib
 import pytest
 
 from tests.translate.fakelibre import FakeLibre
@@ -105,3 +106,13 @@ def tree(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and not p.name.startswith(".")
     }
+
+
+def sign(po: Path, msgid: str, msgstr: str) -> None:
+    """Review one memory entry as a person would: give it `msgstr` and drop `fuzzy` (the PO
+    file written as kb writes its memories, unwrapped)."""
+    memory = polib.pofile(str(po), wrapwidth=0)
+    entry = memory.find(msgid)
+    entry.msgstr = msgstr
+    entry.flags.remove("fuzzy")
+    memory.save(str(po))

@@ -7,7 +7,7 @@ from pathlib import Path
 import polib  # type: ignore[import-untyped]
 import pytest
 
-from tests.translate.conftest import SECRET, Kb, tree
+from tests.translate.conftest import SECRET, Kb, sign, tree
 from tests.translate.fakelibre import FakeLibre
 from toolkit.translate.backends import Backend, BackendSettings, TranslationFailed
 from toolkit.translate.english import needed
@@ -107,11 +107,7 @@ def test_offline_lists_what_the_memory_lacks(project: Path, kb: Kb, fake: FakeLi
 def test_reviewed_entries_win_over_the_machine(project: Path, kb: Kb, fake: FakeLibre) -> None:
     assert _translate(kb)[0] == 0
     path = project / "i18n" / "po" / "en" / "基础" / "attention.po"
-    po = polib.pofile(str(path))
-    entry = po.find("注意力机制")
-    entry.msgstr = "The attention mechanism"
-    entry.flags.remove("fuzzy")
-    po.save(str(path))
+    sign(path, "注意力机制", "The attention mechanism")
     status, out, err = kb("translate", "--check")
     assert status == 1 and "i18n/en/基础/attention.md: stale" in out
     fake.texts.clear()

@@ -7,7 +7,7 @@ from pathlib import Path
 import polib  # type: ignore[import-untyped]
 import pytest
 
-from tests.translate.conftest import Kb
+from tests.translate.conftest import Kb, sign
 from tests.translate.fakelibre import FakeLibre
 from toolkit.errors import KbError
 from toolkit.site import iter_markdown
@@ -131,11 +131,7 @@ def test_check_names_the_memory_entry_to_edit(project: Path, kb: Kb, fake: FakeL
     (project / "i18n" / STYLE_SHEET).write_text(SHEET, encoding="utf-8")
     assert kb("translate", "--check", "--lang", "en")[:2] == (0, "")
     path = project / "i18n" / "po" / "en" / "基础" / "attention.po"
-    po = polib.pofile(str(path))
-    entry = po.find("注意力机制")
-    entry.msgstr = "Attention in large models"
-    entry.flags.remove("fuzzy")
-    po.save(str(path))
+    sign(path, "注意力机制", "Attention in large models")
     assert kb("translate", "--lang", "en", "--offline")[0] == 0
     status, out, err = kb("translate", "--check", "--lang", "en")
     line = polib.pofile(str(path)).find("注意力机制").linenum  # where the entry starts

@@ -8,7 +8,7 @@ from pathlib import Path
 import polib  # type: ignore[import-untyped]
 import pytest
 
-from tests.translate.conftest import Kb
+from tests.translate.conftest import Kb, sign
 
 PAGE = """\
 # 猫
@@ -31,14 +31,6 @@ def _setup(project: Path) -> tuple[Path, Path, Path]:
     return page, po, project / "i18n" / "zh-Hant" / "基础" / "猫.md"
 
 
-def _sign(po: Path, msgid: str, msgstr: str) -> None:
-    memory = polib.pofile(str(po), wrapwidth=0)
-    entry = memory.find(msgid)
-    entry.msgstr = msgstr
-    entry.flags.remove("fuzzy")
-    memory.save(str(po))
-
-
 def _reviewed(kb: Kb) -> int:
     status, out, _ = kb("translate", "--lang", "zh-Hant", "--status", "--format", "json")
     assert status == 0
@@ -55,7 +47,7 @@ def test_an_opted_in_page_gets_fuzzy_drafts_and_reviewed_entries_win(project: Pa
     assert all("fuzzy" in e.flags for e in drafts.values())
     assert _reviewed(kb) == 0
 
-    _sign(po, "第一段讲一只猫。", REVIEWED)
+    sign(po, "第一段讲一只猫。", REVIEWED)
     status, out, _ = kb("translate", "--lang", "zh-Hant", "--check")
     assert status == 1 and "stale" in out  # the memory changed: the mirror lags behind
     status, _, err = kb("translate", "--lang", "zh-Hant", "content/基础/猫.md")
@@ -84,7 +76,7 @@ def test_a_reviewed_entry_that_breaks_a_placeholder_is_refused(project: Path, kb
     page, po, mirror = _setup(project)
     page.write_text("# 猫\n\n用 `cat` 讲一只猫。\n", encoding="utf-8")
     kb("translate", "--lang", "zh-Hant")
-    _sign(po, "用 {{0}} 讲一只猫。", "講一隻貓。")
+    sign(po, "用 {{0}} 讲一只猫。", "講一隻貓。")
     status, _, err = kb("translate", "--lang", "zh-Hant", "content/基础/猫.md")
     assert status == 1
     assert "基础/猫.md:3: zh-Hant: reviewed entry not used: placeholder {{0}} lost" in err
