@@ -234,7 +234,8 @@ def _add_lint_parser(commands: _Commands) -> None:
     lint.add_argument(
         "--no-cache",
         action="store_true",
-        help="do not read or write the heading-index cache (kept outside the repository)",
+        help="do not read or write the heading-index cache (heading ids and parsed pages, kept "
+        "outside the repository)",
     )
 
 

@@ -195,8 +195,7 @@ def parse_with_tokens(
     same parse instead of parsing the page again)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    # Each line starts one past the end of the previous one (sums in C, no loop per line).
-    line_starts = list(itertools.accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
+    line_starts = starts_of(lines)
     doc = Document(path=path, text=text, math=math, line_starts=line_starts)
     env: dict[str, object] = {}
     if math == "docsify-katex":
@@ -211,6 +210,12 @@ def parse_with_tokens(
     if math == "docsify-katex":
         _place_katex_spans(doc, tokens, env)
     return doc, tokens, env
+
+
+def starts_of(lines: list[str]) -> list[int]:
+    """Character offset at which each of a text's lines (split at `\\n`) starts."""
+    # Each line starts one past the end of the previous one (sums in C, no loop per line).
+    return list(itertools.accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
 
 
 # --- docsify-katex -------------------------------------------------------------

@@ -8,6 +8,9 @@ stamp row of each page, and the full entry only of the pages it asks about.
 
 Rows are keyed by content hash (SHA-1 of the bytes) and trusted by size and mtime the way git
 trusts its index. The file is safe to delete; any problem with it only costs speed.
+
+It also keeps each linted page's parsed Document (see toolkit/document_cache.py), read back
+one page at a time by the run that lints it.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ except ImportError:  # a Python built without SQLite (pyenv without libsqlite3-d
 else:
     HAVE_SQLITE = True
 
-FORMAT = 7
+FORMAT = 8
 """Bumped whenever the rows' meaning changes: an older file is then started afresh."""
 
 _BUSY_TIMEOUT = 5.0
@@ -49,6 +52,10 @@ CREATE TABLE IF NOT EXISTS questions (
     PRIMARY KEY (key, rel, ord)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS questions_rel ON questions (rel);
+CREATE TABLE IF NOT EXISTS documents (
+    rel TEXT PRIMARY KEY, sha1 TEXT NOT NULL, math TEXT NOT NULL, parser TEXT NOT NULL,
+    body TEXT NOT NULL
+) WITHOUT ROWID;
 """
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -88,6 +95,19 @@ class Row:
     """(target page, anchor) of every link to another page."""
     question_keys: Collection[str]
     """Keys of the page's question headings, in page order."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """A page's parsed Document as JSON, and what it is valid for."""
+
+    sha1: str
+    """Hash of the page's bytes."""
+    math: str
+    """The math plugin it was parsed for."""
+    parser: str
+    """`document_cache.parser_fingerprint()` of the kb that parsed it."""
+    body: str
 
 
 class HeadingIndex:
@@ -137,6 +157,14 @@ class HeadingIndex:
                 self._asked.setdefault(found, []).append((rel, position))
         yield from self._asked.get(key, ())
 
+    def document(self, rel: str, sha1: str, math: str, parser: str) -> str | None:
+        """The stored Document of a page, if it was parsed from these bytes by this parser."""
+        rows = self._query(
+            "SELECT body FROM documents WHERE rel = ? AND sha1 = ? AND math = ? AND parser = ?",
+            (rel, sha1, math, parser),
+        )
+        return str(rows[0][0]) if rows else None
+
     def _query(self, sql: str, params: Collection[object]) -> list[Any]:
         if self._db is None:
             return []
@@ -164,9 +192,14 @@ class HeadingIndex:
     # Writing -----------------------------------------------------------------------------
 
     def save(
-        self, rows: Mapping[str, Row], restamped: Mapping[str, Stamp], pages: Collection[str]
+        self,
+        rows: Mapping[str, Row],
+        restamped: Mapping[str, Stamp],
+        pages: Collection[str],
+        documents: Mapping[str, StoredDocument] | None = None,
     ) -> None:
-        """Store new entries and stamps, and forget pages that are gone, in one transaction.
+        """Store new entries, stamps and Documents, and forget pages that are gone, in one
+        transaction.
 
         A failure (disk full, another process holding the lock too long, a damaged file) is
         ignored: the next run simply parses more.
@@ -174,13 +207,18 @@ class HeadingIndex:
         if self.path is None:
             return
         gone = [rel for rel in self.stamps if rel not in pages and rel not in rows]
-        if not (rows or restamped or gone) and self._db is not None:
+        documents = documents or {}
+        if not (rows or restamped or gone or documents) and self._db is not None:
             return
         with contextlib.suppress(sqlite3.Error, OSError):
-            self._write(rows, restamped, gone)
+            self._write(rows, restamped, gone, documents)
 
     def _write(
-        self, rows: Mapping[str, Row], restamped: Mapping[str, Stamp], gone: list[str]
+        self,
+        rows: Mapping[str, Row],
+        restamped: Mapping[str, Stamp],
+        gone: list[str],
+        documents: Mapping[str, StoredDocument],
     ) -> None:
         self._asked = None
         db = self._db or self._open_for_writing()
@@ -194,6 +232,11 @@ class HeadingIndex:
             db.executemany("DELETE FROM pages WHERE rel = ?", [(r,) for r in removed])
             db.executemany("DELETE FROM links WHERE src = ?", [(r,) for r in removed])
             db.executemany("DELETE FROM questions WHERE rel = ?", [(r,) for r in removed])
+            db.executemany("DELETE FROM documents WHERE rel = ?", [(r,) for r in gone])
+            db.executemany(
+                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?)",
+                [(rel, d.sha1, d.math, d.parser, d.body) for rel, d in documents.items()],
+            )
             db.executemany(
                 "INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?)",
                 [
@@ -251,7 +294,7 @@ class HeadingIndex:
 
     def _reset(self, db: sqlite3.Connection) -> None:
         """Empty the file and create this format's tables (inside the caller's transaction)."""
-        for table in ("links", "questions", "pages", "meta"):
+        for table in ("links", "questions", "pages", "documents", "meta"):
             db.execute(f"DROP TABLE IF EXISTS {table}")
         for statement in _SCHEMA.split(";"):
             if statement.strip():

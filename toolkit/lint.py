@@ -222,10 +222,9 @@ def _load(path: Path, sites: _Sites, result: Result) -> _Loaded | None:
         result.errors.append(f"{display}: cannot read: {error.strerror or error}")
         return None
     site, rel, profiles = sites.for_file(path)
-    doc = parse(source.text, path, site.math)
+    doc = site.load(rel, data, source.text, path, (info, opened_ns))
     if doc.unparsed is not None:
         result.errors.append(f"{display}:{doc.unparsed[0]}: {too_deep(doc.unparsed)} not checked")
-    site.remember(rel, data, doc, (info, opened_ns))
     return _Loaded(Page(doc, rel, display, profiles), site, source, path)
 
 

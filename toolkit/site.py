@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.document import Document, parse
+from toolkit.document_cache import dump_document, load_document, parser_fingerprint
 from toolkit.errors import KbError
 from toolkit.fileio import read_file_stat, safe_resolve
-from toolkit.heading_index import HeadingIndex, Opened, Row, Stamp
+from toolkit.heading_index import HeadingIndex, Opened, Row, Stamp, StoredDocument
 from toolkit.page_ids import PageIds, QuestionRef, ids_from_json, ids_to_json, page_ids, same_ids
 from toolkit.routes import DOCSIFY_DEFAULTS, Router, site_router
 from toolkit.site_info import CURRENT_KATEX, MathPlugin, SiteInfo
@@ -50,6 +51,8 @@ class Site:
     """Entries made in this run (pages parsed anew), written to the cache at the end."""
     _restamped: dict[str, Stamp] = field(default_factory=dict)
     """Pages whose bytes are unchanged but whose size or mtime is new."""
+    _parsed: dict[str, tuple[str, Document]] = field(default_factory=dict)
+    """Pages `load` parsed in this run (hash of their bytes, Document): stored at the end."""
     _new_questions: dict[str, list[tuple[str, int]]] | None = None
     _numbered_question_page: dict[int, bool] = field(default_factory=dict)
 
@@ -127,7 +130,12 @@ class Site:
 
     def save_cache(self) -> None:
         """Write what this run learnt to the cache; failures only cost speed next time."""
-        self.index.save(self._rows, self._restamped, self.files)
+        parser = parser_fingerprint()
+        documents = {
+            rel: StoredDocument(digest, self.math, parser, dump_document(doc))
+            for rel, (digest, doc) in self._parsed.items()
+        }
+        self.index.save(self._rows, self._restamped, self.files, documents)
         if self.verdicts is not None:
             self.verdicts.close()
 
@@ -196,14 +204,38 @@ class Site:
         self._restamped.pop(rel, None)
         self._new_questions = None
 
-    def remember(self, rel: str, data: bytes, doc: Document, opened: Opened | None = None) -> None:
+    def load(self, rel: str, data: bytes, text: str, path: Path, opened: Opened) -> Document:
+        """The Document of a page this run lints, indexed for later runs like `remember`.
+
+        Read back from the cache when an earlier run parsed these bytes with this parser;
+        otherwise parsed, and stored when the run saves the cache.
+        """
+        digest = hashlib.sha1(data).hexdigest()
+        stored = self.index.document(rel, digest, self.math, parser_fingerprint())
+        doc = load_document(stored, text, path, self.math) if stored is not None else None
+        if doc is None:
+            doc = parse(text, path, self.math)
+            if self.index.path is not None:
+                self._parsed[rel] = (digest, doc)
+        self.remember(rel, data, doc, opened, digest)
+        return doc
+
+    def remember(
+        self,
+        rel: str,
+        data: bytes,
+        doc: Document,
+        opened: Opened | None = None,
+        digest: str | None = None,
+    ) -> None:
         """Index a page this run has read and parsed, and keep it for later runs.
 
         `opened`: the file's status when it was opened and the time just before, so that the
         next run can trust the page by its size and mtime; without it, it hashes it once more.
+        `digest`: the SHA-1 of `data`, when the caller has it.
         """
         ids = page_ids(doc, rel, self.docsify_version, self.router)
-        digest = hashlib.sha1(data).hexdigest()
+        digest = digest or hashlib.sha1(data).hexdigest()
         stamp = Stamp.seen(digest, *opened) if opened else Stamp(digest, None, None, 0)
         known = self._rows[rel].stamp if rel in self._rows else self.index.stamps.get(rel)
         self._ids[rel] = ids
