@@ -128,3 +128,16 @@ def test_ruff_version_matches_between_hook_and_dev_extra() -> None:
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     dev = {dep for dep in project["optional-dependencies"]["dev"] if dep.startswith("ruff")}
     assert len(pins) == 1 and pins == dev
+
+
+MAX_MODULE_LINES = 500
+
+
+def test_no_toolkit_module_grows_past_500_lines() -> None:
+    """A module that long holds more than one job (issue #18): split it before it lands."""
+    long = {
+        path.relative_to(REPO).as_posix(): lines
+        for path in (REPO / "toolkit").rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}

@@ -18,7 +18,7 @@ from toolkit.inline_render import render_marked_html, render_text
 from toolkit.list_items import ListCollector
 from toolkit.list_items import ListItem as ListItem  # re-exported: a field type of Document
 from toolkit.markdown import KATEX_SPANS, UNPARSED, KatexSpans, markdown_parser
-from toolkit.positions import InlineSpans, destination_span, inline_offsets
+from toolkit.positions import InlineSpans, destination_span, inline_offsets, line_starts_of
 from toolkit.raw_html import html_comments, html_links
 from toolkit.source import decode
 
@@ -195,7 +195,7 @@ def parse_with_tokens(
     same parse instead of parsing the page again)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    line_starts = starts_of(lines)
+    line_starts = line_starts_of(lines)
     doc = Document(path=path, text=text, math=math, line_starts=line_starts)
     env: dict[str, object] = {}
     if math == "docsify-katex":
@@ -210,12 +210,6 @@ def parse_with_tokens(
     if math == "docsify-katex":
         _place_katex_spans(doc, tokens, env)
     return doc, tokens, env
-
-
-def starts_of(lines: list[str]) -> list[int]:
-    """Character offset at which each of a text's lines (split at `\\n`) starts."""
-    # Each line starts one past the end of the previous one (sums in C, no loop per line).
-    return list(itertools.accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
 
 
 # --- docsify-katex -------------------------------------------------------------

@@ -32,8 +32,8 @@ from toolkit.document import (
     Link,
     ListItem,
     Position,
-    starts_of,
 )
+from toolkit.positions import line_starts_of
 
 _ROWS: dict[str, type] = {
     "headings": Heading,
@@ -84,7 +84,9 @@ def load_document(stored: str, text: str, path: Path, math: str) -> Document | N
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as `parse` reads it
     try:
         data = json.loads(stored)
-        doc = Document(path=path, text=text, math=math, line_starts=starts_of(text.split("\n")))
+        doc = Document(
+            path=path, text=text, math=math, line_starts=line_starts_of(text.split("\n"))
+        )
         for name, cls in _ROWS.items():
             setattr(doc, name, [cls(*row) for row in data[name]])
         doc.list_items = [_list_item(row) for row in data["list_items"]]

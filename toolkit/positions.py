@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
 from markdown_it.token import Token
@@ -76,6 +77,12 @@ class ContentOffsets:
             return None
         found = [offset + shift for low, high, shift in self._runs if low <= offset < high]
         return max(found) if found else None
+
+
+def line_starts_of(lines: list[str]) -> list[int]:
+    """Character offset at which each of a text's lines (split at `\\n`) starts."""
+    # Each line starts one past the end of the previous one (sums in C, no loop per line).
+    return list(itertools.accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
 
 
 def inline_offsets(token: Token, lines: list[str], line_starts: list[int]) -> InlineSpans:
