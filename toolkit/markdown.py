@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 import mdurl
 from markdown_it import MarkdownIt
 from markdown_it.common import normalize_url
-from markdown_it.ruler import Ruler
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
@@ -30,31 +29,52 @@ from toolkit.docsify_katex import MathSpan
 from toolkit.positions import inline_offsets
 
 
-def _one_rule_with_spans(
+def _tokenize_with_spans(
     rules: list[Callable[[StateInline, bool], bool]],
-) -> Callable[[StateInline, bool], bool]:
-    """The inline rules as one rule that records, in `meta["span"]`, the source span of the
-    tokens each match pushes (markdown-it keeps none).
+) -> Callable[[StateInline], None]:
+    """markdown-it's inline tokenize loop that also records, in `meta["span"]`, the source span
+    of the tokens each match pushes (markdown-it keeps none).
 
-    One call per match instead of a wrapper around every rule: the tokenizer tries each rule at
-    each position, and a wrapper per attempt cost more than the spans themselves. A token pushed
-    by a nested match (a link's label) keeps its own, narrower span.
+    The loop itself records them: no extra call per position, and markdown-it's skipToken (link
+    labels, silent) runs the rules bare. A token pushed by a nested match (a link's label) keeps
+    its own, narrower span.
     """
+    # markdown-it-py 4 buffers pending text; 3.x has only the `pending` string.
+    buffered = hasattr(StateInline, "append_pending")
 
-    def rule(state: StateInline, silent: bool) -> bool:
-        start = state.pos
-        count = len(state.tokens)
-        for fn in rules:
-            if fn(state, silent):
-                if not silent:
+    def tokenize(state: StateInline) -> None:
+        end = state.posMax
+        max_nesting = state.md.options["maxNesting"]
+        while state.pos < end:
+            start = state.pos
+            count = len(state.tokens)
+            ok = False
+            if state.level < max_nesting:
+                for rule in rules:
+                    if rule(state, False):
+                        ok = True
+                        break
+            if ok:
+                if state.pos <= start:
+                    raise RuntimeError("inline rule didn't increment state.pos")
+                tokens = state.tokens
+                if len(tokens) > count:
                     span = (start, state.pos)
-                    for token in state.tokens[count:]:
+                    for token in tokens[count:]:
                         if "span" not in token.meta:
                             token.meta["span"] = span
-                return True
-        return False
+                if state.pos >= end:
+                    break
+                continue
+            if buffered:
+                state.append_pending(state.src[state.pos])
+            else:
+                state.pending += state.src[state.pos]
+            state.pos += 1
+        if state.pending:
+            state.pushPending()
 
-    return rule
+    return tokenize
 
 
 def _math_guard(
@@ -162,9 +182,7 @@ def markdown_parser(math: str = "kb") -> MarkdownIt:
         if rule.name == "math_inline":
             rule.fn = _math_guard(rule.fn)
     md.inline.ruler.__cache__ = None
-    inline = Ruler[Callable[[StateInline, bool], bool]]()
-    inline.push("kb_spans", _one_rule_with_spans(md.inline.ruler.getRules("")))
-    md.inline.ruler = inline
+    md.inline.tokenize = _tokenize_with_spans(md.inline.ruler.getRules(""))  # type: ignore[method-assign,assignment]
     md.options["maxNesting"] = MAX_NESTING
     md.normalizeLink = _normalize_link  # type: ignore[method-assign,assignment]
     _note_skipped_tail(md)
