@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from markdown_it import MarkdownIt
+from markdown_it.parser_inline import ParserInline
 from markdown_it.token import Token
 
-from toolkit.markdown import markdown_parser
+from toolkit.markdown import _plain_text_shortcut, markdown_parser
 
 SAMPLES = [
     "纯中文段落，没有任何标记。",
@@ -55,3 +56,27 @@ def test_past_the_nesting_limit_the_rest_is_text() -> None:
     text = "[" * 30 + "a" + "]" * 30
     inline = markdown_parser("none").parse(text, {})[1]
     assert "".join(t.content for t in inline.children or []) == text
+
+
+PLAIN = ["纯中文，没有标记。", "键: 值 - 1 + 2 = 3 # % @ {} ^ ( ) ; \" ' ,", "x", ""]
+
+
+@pytest.mark.parametrize("text", PLAIN + ["有 *强调*", "a\nb", "货币 $5", "a ~b~ c", "&amp;"])
+@pytest.mark.parametrize("math", ["kb", "docsify-katex", "none"])
+def test_content_without_rule_starts_gives_the_tokenizers_tokens(text: str, math: str) -> None:
+    md = markdown_parser(math)
+    shortcut: list[Token] = md.inline.parse(text, md, {}, [])
+    tokenized: list[Token] = ParserInline.parse(md.inline, text, md, {}, [])
+    assert shortcut == tokenized
+    if text in PLAIN:
+        assert [t.content for t in shortcut] == ([text] if text else [])
+
+
+def test_no_shortcut_when_another_rule_is_enabled() -> None:
+    md = MarkdownIt("commonmark")
+    md.inline.ruler.push("colon", lambda state, silent: False)
+    _plain_text_shortcut(md)
+    assert "parse" not in vars(md.inline)
+    stock = _stock()
+    _plain_text_shortcut(stock)
+    assert "parse" in vars(stock.inline)

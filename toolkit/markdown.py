@@ -12,8 +12,9 @@ import functools
 import re
 import string
 import types
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import mdurl
 from markdown_it import MarkdownIt
@@ -75,6 +76,52 @@ def _tokenize_with_spans(
             state.pushPending()
 
     return tokenize
+
+
+# Each inline rule kb enables matches only at one of these characters (its first check), and the
+# post-processing rules only act on what such a match left: content without any of them is one
+# text token. `text` stops at more characters (`:`, `-`, ...) but no rule matches there.
+_RULE_STARTS = {
+    "text": "",
+    "newline": "\n",
+    "math_inline": "$",
+    "katex_inline": "$",
+    "escape": "\\",
+    "backticks": "`",
+    "strikethrough": "~",
+    "emphasis": "*_",
+    "link": "[",
+    "image": "!",
+    "autolink": "<",
+    "html_inline": "<",
+    "entity": "&",
+}
+_POST_RULES = {"balance_pairs", "strikethrough", "emphasis", "fragments_join"}
+
+
+def _plain_text_shortcut(md: MarkdownIt) -> None:
+    """Give inline content in which no rule can match its one text token without running the
+    tokenizer: most paragraphs and cells of a Chinese book hold no markup at all.
+
+    Only for kb's own rule set: with any other rule enabled, every inline token is tokenized.
+    """
+    names = [rule.name for rule in md.inline.ruler.__rules__ if rule.enabled]
+    post = [rule.name for rule in md.inline.ruler2.__rules__ if rule.enabled]
+    if not set(names) <= _RULE_STARTS.keys() or not set(post) <= _POST_RULES:
+        return
+    starts = re.compile("[" + re.escape("".join(_RULE_STARTS[name] for name in names)) + "]")
+    parse = md.inline.parse
+
+    def shortcut(
+        src: str, md: MarkdownIt, env: MutableMapping[str, Any], tokens: list[Token]
+    ) -> list[Token]:
+        if starts.search(src) is not None:
+            return parse(src, md, env, tokens)
+        if src:  # what StateInline.pushPending makes of the pending text at the end
+            tokens.append(Token("text", "", 0, content=src))
+        return tokens
+
+    md.inline.parse = shortcut  # type: ignore[method-assign]
 
 
 def _math_guard(
@@ -183,6 +230,7 @@ def markdown_parser(math: str = "kb") -> MarkdownIt:
             rule.fn = _math_guard(rule.fn)
     md.inline.ruler.__cache__ = None
     md.inline.tokenize = _tokenize_with_spans(md.inline.ruler.getRules(""))  # type: ignore[method-assign,assignment]
+    _plain_text_shortcut(md)
     md.options["maxNesting"] = MAX_NESTING
     md.normalizeLink = _normalize_link  # type: ignore[method-assign,assignment]
     _note_skipped_tail(md)
