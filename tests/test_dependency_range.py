@@ -28,6 +28,8 @@ PARSER_TESTS = (
     "tests/test_document.py",
     "tests/test_document_lists.py",
     "tests/test_heading_index.py",
+    "tests/test_inline_spans.py",
+    "tests/test_link_normalize.py",
     "tests/test_visible.py",
     "tests/test_relink.py",
     "tests/test_questions_index.py",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -105,10 +106,21 @@ class _Sites:
         self._book = config.site_root.resolve()
         self._project = config.project_root.resolve()
         self._i18n = (config.project_root / config.translate.i18n).resolve()
+        self._folders: dict[Path, Path] = {}
+
+    def resolve(self, path: Path) -> Path:
+        """`safe_resolve(path)`, resolving each folder once per run: a page that is not itself
+        a symlink is its resolved folder plus its name (one lstat instead of one per part)."""
+        if os.path.islink(path):
+            return safe_resolve(path)
+        folder = self._folders.get(path.parent)
+        if folder is None:
+            folder = self._folders[path.parent] = safe_resolve(path.parent)
+        return folder / path.name
 
     def for_file(self, path: Path) -> tuple[Site, str, tuple[Profile, ...]]:
         """The site a file belongs to, its path there, and the profiles that apply."""
-        resolved = safe_resolve(path)
+        resolved = self.resolve(path)
         book = self._book
         if resolved.is_relative_to(book) and book != self._project:
             return self._site(book), resolved.relative_to(book).as_posix(), self.config.profiles
