@@ -164,16 +164,19 @@ def _encode(
     return mdurl.encode(text, exclude, keep_escaped=keep_escaped)
 
 
-# markdown-it's own normalizeLink (of the installed version), seeing `_encode` as mdurl.encode:
-# its character loop took 0.8 s of a book's 2.7 s parse for a few data: URI images of 7 MB.
-# The same code and the same result, so validateLink judges the same string.
-_normalize_link: Callable[[str], str] = types.FunctionType(
-    normalize_url.normalizeLink.__code__,
-    {
-        **vars(normalize_url),
-        "mdurl": types.SimpleNamespace(**{**vars(mdurl), "encode": _encode}),
-    },
-)
+def _with_fast_encode(normalize: Callable[[str], str]) -> Callable[[str], str]:
+    """markdown-it's own normalizeLink (of the installed version), seeing `_encode` as
+    mdurl.encode: its character loop took 0.8 s of a book's 2.7 s parse for a few data: URI
+    images of 7 MB. The same code and the same result, so validateLink judges the same string.
+    A version whose function is not a plain module-level one is used as it is."""
+    code = getattr(normalize, "__code__", None)
+    if not isinstance(code, types.CodeType) or code.co_freevars or normalize.__defaults__:
+        return normalize
+    fast_mdurl = types.SimpleNamespace(**{**vars(mdurl), "encode": _encode})
+    return types.FunctionType(code, {**normalize.__globals__, "mdurl": fast_mdurl})
+
+
+_normalize_link = _with_fast_encode(normalize_url.normalizeLink)
 
 
 MAX_NESTING = 20
