@@ -201,9 +201,23 @@ def _real_books(books: list[Path]) -> None:
         paths = sorted(p for p in site.rglob("*.md") if p.is_file())
         size = sum(p.stat().st_size for p in paths)
         with tempfile.TemporaryDirectory() as cache:
-            times = _interleaved(3, *_lint_actions(paths, [site], config, Path(cache)))
-        print(f"{book}: {len(paths)} pages, {size / 1e6:.1f} MB, math {config.site.math}")
+            actions, prepare = _lint_actions(paths, [site], config, Path(cache))
+            runs = _runs_for(actions["floor"])
+            times = _interleaved(runs, actions, prepare)
+        print(
+            f"{book}: {len(paths)} pages, {size / 1e6:.1f} MB, math {config.site.math}"
+            f" (best of {runs})"
+        )
         _print_lint_lines(times, "    ")
+
+
+def _runs_for(floor: Callable[[], object], seconds: float = 3.0) -> int:
+    """Runs enough for a small book's figures to settle: best of 3 varied by up to 40% on a
+    0.1 s floor (a timer tick, a cache line, another process), so each action gets about
+    `seconds` of CPU in all, 3 to 30 runs."""
+    start = time.process_time()
+    floor()
+    return max(3, min(30, round(seconds / max(time.process_time() - start, 1e-3))))
 
 
 def _one_file_runs(project: Path, page: Path) -> dict[str, float]:
