@@ -113,9 +113,12 @@ class StoredDocument:
 class HeadingIndex:
     """Read access to a cache file, and one short write transaction at the end of a run."""
 
-    def __init__(self, path: Path | None, docsify_version: int) -> None:
+    def __init__(self, path: Path | None, docsify_version: int, routing: str = "") -> None:
+        """`routing`: the site's routing settings as text; the stored links were routed by
+        them, so a file written under other settings is started afresh."""
         self.path = path if HAVE_SQLITE else None
         self.docsify_version = docsify_version
+        self._meta = {"format": FORMAT, "docsify": docsify_version, "routing": routing}
         self.stamps: dict[str, Stamp] = {}
         self._db: sqlite3.Connection | None = None
         self._asked: dict[str, list[tuple[str, int]]] | None = None
@@ -178,7 +181,7 @@ class HeadingIndex:
         assert self._db is not None
         try:
             meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
-            if meta.get("format") != FORMAT or meta.get("docsify") != self.docsify_version:
+            if not self._meta.items() <= meta.items():
                 return False
             for rel, sha1, mtime_ns, size, checked_ns in self._db.execute(
                 "SELECT rel, sha1, mtime_ns, size, checked_ns FROM pages"
@@ -285,12 +288,12 @@ class HeadingIndex:
         return self._db
 
     def _current(self, db: sqlite3.Connection) -> bool:
-        """The file holds this format's tables, for this docsify version."""
+        """The file holds this format's tables, for this docsify version and routing."""
         try:
             meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.OperationalError:  # no such table: a new or empty file
             return False
-        return meta.get("format") == FORMAT and meta.get("docsify") == self.docsify_version
+        return self._meta.items() <= meta.items()
 
     def _reset(self, db: sqlite3.Connection) -> None:
         """Empty the file and create this format's tables (inside the caller's transaction)."""
@@ -301,7 +304,7 @@ class HeadingIndex:
                 db.execute(statement)  # not executescript: that would commit first
         db.executemany(
             "INSERT INTO meta VALUES (?, ?)",
-            [("format", FORMAT), ("docsify", self.docsify_version)],
+            list(self._meta.items()),
         )
 
     @staticmethod

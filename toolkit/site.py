@@ -123,7 +123,7 @@ class Site:
 
     def open_cache(self, path: Path) -> None:
         """Use the heading-index cache at `path` (missing or unusable: start empty)."""
-        self._index = HeadingIndex(path, self.docsify_version)
+        self._index = HeadingIndex(path, self.docsify_version, repr(self.router))
         from toolkit.tex.verdicts import VerdictCache
 
         self.verdicts = VerdictCache(path.with_name("katex-verdicts.sqlite"))
