@@ -113,12 +113,13 @@ class StoredDocument:
 class HeadingIndex:
     """Read access to a cache file, and one short write transaction at the end of a run."""
 
-    def __init__(self, path: Path | None, docsify_version: int, routing: str = "") -> None:
-        """`routing`: the site's routing settings as text; the stored links were routed by
-        them, so a file written under other settings is started afresh."""
+    def __init__(self, path: Path | None, docsify_version: int, settings: str = "") -> None:
+        """`settings`: what the rows depend on besides the pages' bytes and docsify's version
+        (the site's routing and math plugin, kb's parser), as text: a file written under other
+        settings is started afresh."""
         self.path = path if HAVE_SQLITE else None
         self.docsify_version = docsify_version
-        self._meta = {"format": FORMAT, "docsify": docsify_version, "routing": routing}
+        self._meta = {"format": FORMAT, "docsify": docsify_version, "settings": settings}
         self.stamps: dict[str, Stamp] = {}
         self._db: sqlite3.Connection | None = None
         self._asked: dict[str, list[tuple[str, int]]] | None = None
@@ -288,7 +289,7 @@ class HeadingIndex:
         return self._db
 
     def _current(self, db: sqlite3.Connection) -> bool:
-        """The file holds this format's tables, for this docsify version and routing."""
+        """The file holds this format's tables, for this docsify version and these settings."""
         try:
             meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.OperationalError:  # no such table: a new or empty file

@@ -123,7 +123,10 @@ class Site:
 
     def open_cache(self, path: Path) -> None:
         """Use the heading-index cache at `path` (missing or unusable: start empty)."""
-        self._index = HeadingIndex(path, self.docsify_version, repr(self.router))
+        # Stored ids and links come from kb's parse of the page for this math plugin, and links
+        # are routed by the router's settings: a change of any of them empties the file.
+        settings = f"{self.math} {parser_fingerprint()} {self.router!r}"
+        self._index = HeadingIndex(path, self.docsify_version, settings)
         from toolkit.tex.verdicts import VerdictCache
 
         self.verdicts = VerdictCache(path.with_name("katex-verdicts.sqlite"))

@@ -1,5 +1,6 @@
-"""The heading cache holds links as the site's router resolved them: new routing settings in
-index.html start it afresh, or a hook run would judge unchanged pages by where links used to go."""
+"""The heading cache holds ids and links as kb parsed and the site's router resolved them:
+other routing settings, another math plugin or another kb start it afresh, or a hook run
+would judge unchanged pages by where their links used to go."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.config import Config
+from toolkit.heading_index import HeadingIndex, Row, Stamp
 from toolkit.lint import Options, lint
 
 DOCSIFY = '<script src="//cdn.jsdelivr.net/npm/docsify@4"></script>\n'
@@ -39,3 +41,20 @@ def test_a_hook_run_after_an_alias_change_checks_links_by_the_new_alias(
     _index(book, "b")
     (book / "b.md").write_text("# B\n\n## other\n", encoding="utf-8")
     assert _findings(tmp_path, book / "b.md") == [("a.md", 3, "ANC001")]
+
+
+def test_a_cache_file_written_under_other_settings_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "headings.sqlite"
+    stamp = Stamp("0" * 40, 1, 2, 3)
+    written = HeadingIndex(path, 4, "kb parser-1 Router()")
+    written.save({"a.md": Row(stamp, {}, (), ())}, {}, {"a.md"})
+    written.close()
+    for settings, known in [
+        ("kb parser-1 Router()", {"a.md": stamp}),
+        ("kb parser-2 Router()", {}),  # another kb
+        ("docsify-katex parser-1 Router()", {}),  # another math plugin
+        ("kb parser-1 Router(relative_path=True)", {}),  # other routing
+    ]:
+        index = HeadingIndex(path, 4, settings)
+        assert index.stamps == known, settings
+        index.close()
