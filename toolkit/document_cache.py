@@ -2,10 +2,11 @@
 
 Parsing is most of a `kb lint` run, and a second run over a book that did not change parsed
 every page again. A Document is a pure function of the page's text, the site's math plugin and
-kb's parsing code, so it is stored with the hash of the page's bytes, the plugin and a
-fingerprint of that code (and of markdown-it-py and mdit-py-plugins): a page whose three are
-unchanged is read back instead of parsed. JSON, not pickle: a cache restored from elsewhere
-(a CI cache) must not be able to run code.
+kb's parsing code, so it is stored with the hash of the page's bytes in the heading cache,
+whose file is started afresh when the plugin or the fingerprint of that code (and of
+markdown-it-py and mdit-py-plugins) changes: a page whose bytes are unchanged is read back
+instead of parsed. JSON, not pickle: a cache restored from elsewhere (a CI cache) must not
+be able to run code.
 """
 
 from __future__ import annotations

@@ -53,8 +53,7 @@ CREATE TABLE IF NOT EXISTS questions (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS questions_rel ON questions (rel);
 CREATE TABLE IF NOT EXISTS documents (
-    rel TEXT PRIMARY KEY, sha1 TEXT NOT NULL, math TEXT NOT NULL, parser TEXT NOT NULL,
-    body TEXT NOT NULL
+    rel TEXT PRIMARY KEY, sha1 TEXT NOT NULL, body TEXT NOT NULL
 ) WITHOUT ROWID;
 """
 
@@ -97,19 +96,6 @@ class Row:
     """Keys of the page's question headings, in page order."""
 
 
-@dataclass(frozen=True, slots=True)
-class StoredDocument:
-    """A page's parsed Document as JSON, and what it is valid for."""
-
-    sha1: str
-    """Hash of the page's bytes."""
-    math: str
-    """The math plugin it was parsed for."""
-    parser: str
-    """`document_cache.parser_fingerprint()` of the kb that parsed it."""
-    body: str
-
-
 class HeadingIndex:
     """Read access to a cache file, and one short write transaction at the end of a run."""
 
@@ -118,7 +104,6 @@ class HeadingIndex:
         (the site's routing and math plugin, kb's parser), as text: a file written under other
         settings is started afresh."""
         self.path = path if HAVE_SQLITE else None
-        self.docsify_version = docsify_version
         self._meta = {"format": FORMAT, "docsify": docsify_version, "settings": settings}
         self.stamps: dict[str, Stamp] = {}
         self._db: sqlite3.Connection | None = None
@@ -161,12 +146,10 @@ class HeadingIndex:
                 self._asked.setdefault(found, []).append((rel, position))
         yield from self._asked.get(key, ())
 
-    def document(self, rel: str, sha1: str, math: str, parser: str) -> str | None:
-        """The stored Document of a page, if it was parsed from these bytes by this parser."""
-        rows = self._query(
-            "SELECT body FROM documents WHERE rel = ? AND sha1 = ? AND math = ? AND parser = ?",
-            (rel, sha1, math, parser),
-        )
+    def document(self, rel: str, sha1: str) -> str | None:
+        """The stored Document of a page, if it was parsed from these bytes (the file's settings
+        say for which math plugin and by which parser)."""
+        rows = self._query("SELECT body FROM documents WHERE rel = ? AND sha1 = ?", (rel, sha1))
         return str(rows[0][0]) if rows else None
 
     def _query(self, sql: str, params: Collection[object]) -> list[Any]:
@@ -200,10 +183,10 @@ class HeadingIndex:
         rows: Mapping[str, Row],
         restamped: Mapping[str, Stamp],
         pages: Collection[str],
-        documents: Mapping[str, StoredDocument] | None = None,
+        documents: Mapping[str, tuple[str, str]] | None = None,
     ) -> None:
-        """Store new entries, stamps and Documents, and forget pages that are gone, in one
-        transaction.
+        """Store new entries, stamps and Documents (page: its bytes' SHA-1, Document as JSON),
+        and forget pages that are gone, in one transaction.
 
         A failure (disk full, another process holding the lock too long, a damaged file) is
         ignored: the next run simply parses more.
@@ -222,7 +205,7 @@ class HeadingIndex:
         rows: Mapping[str, Row],
         restamped: Mapping[str, Stamp],
         gone: list[str],
-        documents: Mapping[str, StoredDocument],
+        documents: Mapping[str, tuple[str, str]],
     ) -> None:
         self._asked = None
         db = self._db or self._open_for_writing()
@@ -238,8 +221,8 @@ class HeadingIndex:
             db.executemany("DELETE FROM questions WHERE rel = ?", [(r,) for r in removed])
             db.executemany("DELETE FROM documents WHERE rel = ?", [(r,) for r in gone])
             db.executemany(
-                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?)",
-                [(rel, d.sha1, d.math, d.parser, d.body) for rel, d in documents.items()],
+                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
+                [(rel, sha1, body) for rel, (sha1, body) in documents.items()],
             )
             db.executemany(
                 "INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?)",

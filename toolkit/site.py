@@ -15,7 +15,7 @@ from toolkit.document import Document, parse
 from toolkit.document_cache import dump_document, load_document, parser_fingerprint
 from toolkit.errors import KbError
 from toolkit.fileio import read_file_stat, safe_resolve
-from toolkit.heading_index import HeadingIndex, Opened, Row, Stamp, StoredDocument
+from toolkit.heading_index import HeadingIndex, Opened, Row, Stamp
 from toolkit.page_ids import PageIds, QuestionRef, ids_from_json, ids_to_json, page_ids, same_ids
 from toolkit.routes import DOCSIFY_DEFAULTS, Router, site_router
 from toolkit.site_info import CURRENT_KATEX, MathPlugin, SiteInfo
@@ -133,10 +133,8 @@ class Site:
 
     def save_cache(self) -> None:
         """Write what this run learnt to the cache; failures only cost speed next time."""
-        parser = parser_fingerprint()
         documents = {
-            rel: StoredDocument(digest, self.math, parser, dump_document(doc))
-            for rel, (digest, doc) in self._parsed.items()
+            rel: (digest, dump_document(doc)) for rel, (digest, doc) in self._parsed.items()
         }
         self.index.save(self._rows, self._restamped, self.files, documents)
         if self.verdicts is not None:
@@ -214,7 +212,7 @@ class Site:
         otherwise parsed, and stored when the run saves the cache.
         """
         digest = hashlib.sha1(data).hexdigest()
-        stored = self.index.document(rel, digest, self.math, parser_fingerprint())
+        stored = self.index.document(rel, digest)
         doc = load_document(stored, text, path, self.math) if stored is not None else None
         if doc is None:
             doc = parse(text, path, self.math)
