@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +16,13 @@ from toolkit.inline_render import render_marked_html, render_text
 from toolkit.list_items import ListCollector
 from toolkit.list_items import ListItem as ListItem  # re-exported: a field type of Document
 from toolkit.markdown import KATEX_SPANS, UNPARSED, KatexSpans, markdown_parser
-from toolkit.positions import InlineSpans, destination_span, inline_offsets, line_starts_of
+from toolkit.positions import (
+    InlineSpans,
+    destination_span,
+    inline_offsets,
+    line_starts_of,
+    uncovered,
+)
 from toolkit.raw_html import html_comments, html_links
 from toolkit.source import decode
 
@@ -139,9 +143,9 @@ class Document:
     hidden_math: list[HiddenMath] = field(default_factory=list)
     """Formulas the plugin cuts out but the reader sees as text (docsify-katex)."""
     stray_dollars: list[Position] = field(default_factory=list)
+    """`$` signs left in text that were not taken as math (an unclosed formula, or currency)."""
     raw_tex: list[Position] = field(default_factory=list)
     """TeX commands in text outside math and code: the reader sees them as written."""
-    """`$` signs left in text that were not taken as math (an unclosed formula, or currency)."""
     comments: list[Comment] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)
@@ -183,6 +187,13 @@ def read_document(path: Path) -> Document:
 # --- parsing -----------------------------------------------------------------
 
 
+def unfilled(text: str, path: Path, math: str = "kb") -> tuple[Document, list[str]]:
+    """`text`'s Document (line ends normalised) before anything is found in it; its lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    return Document(path=path, text=text, math=math, line_starts=line_starts_of(lines)), lines
+
+
 def parse(text: str, path: Path, math: str = "kb") -> Document:
     """Parse normalised text into a Document, finding math as the site's plugin `math` does."""
     return parse_with_tokens(text, path, math)[0]
@@ -193,13 +204,11 @@ def parse_with_tokens(
 ) -> tuple[Document, list[Token], dict[str, object]]:
     """`parse`, also giving the token stream and env it came from (the translator segments the
     same parse instead of parsing the page again)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    line_starts = line_starts_of(lines)
-    doc = Document(path=path, text=text, math=math, line_starts=line_starts)
+    doc, lines = unfilled(text, path, math)
+    text = doc.text
     env: dict[str, object] = {}
     if math == "docsify-katex":
-        env[KATEX_SPANS] = KatexSpans(math_spans(text), lines, line_starts)
+        env[KATEX_SPANS] = KatexSpans(math_spans(text), lines, doc.line_starts)
     tokens = markdown_parser(math).parse(text, env)
     unparsed = env.get(UNPARSED)
     if isinstance(unparsed, tuple):
@@ -274,24 +283,6 @@ _TEX_COMMAND = re.compile(
     r"lambda|sigma|omega|partial|nabla|infty|cdot|cdots|ldots|times|leq|geq|neq|approx|sqrt|"
     r"mathbb|mathcal|mathbf|mathrm|boldsymbol|left|right|begin|end)(?![A-Za-z]))"
 )
-
-
-def _uncovered(
-    pattern: re.Pattern[str], content: str, covered: list[tuple[int, int]]
-) -> Iterator[int]:
-    """Offsets of `pattern`'s matches in `content` that no token span covers."""
-    found = [match.start() for match in pattern.finditer(content)]
-    if not found:
-        return
-    # Spans sorted once, with the furthest end reached so far, then one bisection per match:
-    # a paragraph with 10,000 formulas was quadratic when every `$` scanned every span.
-    ordered = sorted(covered)
-    starts = [a for a, _ in ordered]
-    reach = list(itertools.accumulate((b for _, b in ordered), max))
-    for at in found:
-        index = bisect.bisect_right(starts, at) - 1
-        if not (index >= 0 and at < reach[index]):
-            yield at
 
 
 _LIST_OPEN = ("bullet_list_open", "ordered_list_open")
@@ -465,11 +456,11 @@ class _Collector:
         self, content: str, covered: list[tuple[int, int]], spans: InlineSpans
     ) -> None:
         if "$" in content:
-            for at in _uncovered(DOLLAR, content, covered):
+            for at in uncovered(DOLLAR, content, covered):
                 self.doc.stray_dollars.append(self.doc.position(spans.to_offset(at)))
 
     def _raw_tex(self, content: str, covered: list[tuple[int, int]], spans: InlineSpans) -> None:
-        for at in _uncovered(_TEX_COMMAND, content, covered):
+        for at in uncovered(_TEX_COMMAND, content, covered):
             self.doc.raw_tex.append(self.doc.position(spans.to_offset(at)))
 
     def _html(self, html: str, offset: int) -> None:

@@ -33,8 +33,8 @@ from toolkit.document import (
     Link,
     ListItem,
     Position,
+    unfilled,
 )
-from toolkit.positions import line_starts_of
 
 _ROWS: dict[str, type] = {
     "headings": Heading,
@@ -82,12 +82,9 @@ def dump_document(doc: Document) -> str:
 
 def load_document(stored: str, text: str, path: Path, math: str) -> Document | None:
     """The Document `dump_document` stored for this text, or None if the entry is unreadable."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as `parse` reads it
     try:
         data = json.loads(stored)
-        doc = Document(
-            path=path, text=text, math=math, line_starts=line_starts_of(text.split("\n"))
-        )
+        doc = unfilled(text, path, math)[0]
         for name, cls in _ROWS.items():
             setattr(doc, name, [cls(*row) for row in data[name]])
         doc.list_items = [_list_item(row) for row in data["list_items"]]
